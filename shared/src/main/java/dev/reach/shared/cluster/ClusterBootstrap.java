@@ -1,0 +1,55 @@
+package dev.reach.shared.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import dev.reach.shared.config.ReachConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * Starts a clustered Vert.x on Hazelcast: TCP/IP join with the configured member list, multicast
+ * off, bind and public host, cluster name, and fast failure detection (heartbeat 1 s, dead after
+ * 5 s without one by default).
+ */
+public final class ClusterBootstrap {
+  private ClusterBootstrap() {}
+
+  public static Future<Vertx> start(ReachConfig cfg) {
+    HazelcastClusterManager mgr = new HazelcastClusterManager(hazelcastConfig(cfg));
+    EventBusOptions eb = new EventBusOptions()
+        .setHost(cfg.clusterHost())
+        .setPort(cfg.eventBusPort())
+        .setClusterPublicHost(cfg.clusterPublicHost());
+    VertxOptions options = new VertxOptions().setEventBusOptions(eb);
+    return Vertx.builder().with(options).withClusterManager(mgr).buildClustered();
+  }
+
+  static Config hazelcastConfig(ReachConfig cfg) {
+    // Keep Hazelcast's own chatter in the JDK logger at WARNING unless the operator asks otherwise.
+    System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "jdk"));
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(cfg.clusterName());
+    config.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(Math.max(1, cfg.clusterHeartbeatMs() / 1000)));
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(Math.max(1, cfg.clusterMaxNoHeartbeatMs() / 1000)));
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    NetworkConfig net = config.getNetworkConfig();
+    net.setPort(cfg.clusterPort()).setPortAutoIncrement(true).setPortCount(20);
+    net.setPublicAddress(cfg.clusterPublicHost() + ":" + cfg.clusterPort());
+    net.getInterfaces().setEnabled(false);
+    config.setProperty("hazelcast.local.localAddress", cfg.clusterHost());
+    JoinConfig join = net.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cfg.clusterMembers()).setConnectionTimeoutSeconds(2);
+    return config;
+  }
+}

@@ -1,0 +1,116 @@
+package dev.reach.shared.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every {@code REACH_*} setting, read and validated once at start. A bad value stops the service
+ * with a message naming the variable. Defaults run a single node on localhost.
+ */
+public record ReachConfig(
+    DbUrl db,
+    int dbPoolSize,
+    long dbConnectTimeoutMs,
+    long dbStatementTimeoutMs,
+    String clusterName,
+    String clusterHost,
+    String clusterPublicHost,
+    int clusterPort,
+    List<String> clusterMembers,
+    int eventBusPort,
+    long clusterHeartbeatMs,
+    long clusterMaxNoHeartbeatMs,
+    String httpHost,
+    int httpPort,
+    long requestTimeoutMs,
+    long maxBodyBytes,
+    long leaseTtlMs,
+    long leaseKillMarginMs,
+    long reaperIntervalMs,
+    int runnerSlots,
+    List<String> runnerLabels,
+    String runnerId,
+    long runnerPollMs,
+    Path stateDir,
+    Path artifactDir,
+    String artifactUrl,
+    long logMaxBytes,
+    long artifactMaxBytes,
+    boolean testMode) {
+
+  public static final String DEFAULT_DB_URL = "postgresql://reach:reach@127.0.0.1:5432/reach";
+  public static final long DEFAULT_LEASE_TTL_MS = 15_000;
+
+  /** Reads the process environment. {@code defaultHttpPort} is the service's own default port. */
+  public static ReachConfig fromEnv(int defaultHttpPort) {
+    return from(System.getenv(), defaultHttpPort);
+  }
+
+  public static ReachConfig from(Map<String, String> env, int defaultHttpPort) {
+    EnvReader r = new EnvReader(env);
+    DbUrl db = r.parsed("REACH_DB_URL", DEFAULT_DB_URL, DbUrl::parse);
+    int poolSize = r.intValue("REACH_DB_POOL_SIZE", 8, 1, 200);
+    long connectTimeout = r.longValue("REACH_DB_CONNECT_TIMEOUT_MS", 5_000, 100, 600_000);
+    long statementTimeout = r.longValue("REACH_DB_STATEMENT_TIMEOUT_MS", 10_000, 100, 3_600_000);
+    String clusterName = r.string("REACH_CLUSTER_NAME", "reach");
+    String host = r.string("REACH_CLUSTER_HOST", "127.0.0.1");
+    String publicHost = r.string("REACH_CLUSTER_PUBLIC_HOST", host);
+    int clusterPort = r.intValue("REACH_CLUSTER_PORT", 5701, 1, 65535);
+    List<String> members = r.list("REACH_CLUSTER_MEMBERS", "127.0.0.1:5701");
+    for (String m : members) {
+      if (!m.matches("[A-Za-z0-9._-]+(:\\d{1,5})?")) {
+        r.problem("REACH_CLUSTER_MEMBERS=" + String.join(",", members) + ": '" + m + "' is not host or host:port");
+      }
+    }
+    int ebPort = r.intValue("REACH_EVENTBUS_PORT", 0, 0, 65535);
+    long hbMs = r.longValue("REACH_CLUSTER_HEARTBEAT_MS", 1_000, 100, 60_000);
+    long maxNoHb = r.longValue("REACH_CLUSTER_MAX_NO_HEARTBEAT_MS", 5_000, 500, 600_000);
+    if (maxNoHb <= hbMs) {
+      r.problem("REACH_CLUSTER_MAX_NO_HEARTBEAT_MS=" + maxNoHb + ": must be larger than REACH_CLUSTER_HEARTBEAT_MS");
+    }
+    String httpHost = r.string("REACH_HTTP_HOST", "127.0.0.1");
+    int httpPort = r.intValue("REACH_HTTP_PORT", defaultHttpPort, 0, 65535);
+    long requestTimeout = r.longValue("REACH_REQUEST_TIMEOUT_MS", 10_000, 100, 600_000);
+    long maxBody = r.longValue("REACH_MAX_BODY_BYTES", 4L * 1024 * 1024, 1024, 1L << 30);
+    long ttl = r.longValue("REACH_LEASE_TTL_MS", DEFAULT_LEASE_TTL_MS, 1_000, 3_600_000);
+    long margin = r.longValue("REACH_LEASE_KILL_MARGIN_MS", 1_000, 100, 600_000);
+    if (margin * 3 > ttl) {
+      r.problem("REACH_LEASE_KILL_MARGIN_MS=" + margin + ": must be at most a third of REACH_LEASE_TTL_MS (" + ttl + ")");
+    }
+    long reaper = r.longValue("REACH_REAPER_INTERVAL_MS", 500, 50, 600_000);
+    int slots = r.intValue("REACH_RUNNER_SLOTS", 4, 1, 1024);
+    List<String> labels = r.list("REACH_RUNNER_LABELS", "");
+    String runnerId = r.string("REACH_RUNNER_ID", defaultRunnerId());
+    if (!runnerId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+      r.problem("REACH_RUNNER_ID=" + runnerId + ": must match [A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    }
+    long poll = r.longValue("REACH_RUNNER_POLL_MS", 2_000, 50, 600_000);
+    Path stateDir = r.parsed("REACH_STATE_DIR", "reach-state", Path::of);
+    Path artifactDir = r.parsed("REACH_ARTIFACT_DIR", "reach-artifacts", Path::of);
+    String artifactUrl = r.string("REACH_ARTIFACT_URL", null);
+    if (artifactUrl != null && !artifactUrl.matches("https?://.+")) {
+      r.problem("REACH_ARTIFACT_URL=" + artifactUrl + ": must be an http:// or https:// URL");
+    }
+    long logMax = r.longValue("REACH_LOG_MAX_BYTES", 64L * 1024 * 1024, 1024, 1L << 40);
+    long artifactMax = r.longValue("REACH_ARTIFACT_MAX_BYTES", 1024L * 1024 * 1024, 1024, 1L << 40);
+    boolean testMode = r.bool("REACH_TEST_MODE", false);
+    r.validate();
+    return new ReachConfig(
+        db, poolSize, connectTimeout, statementTimeout, clusterName, host, publicHost, clusterPort, members, ebPort,
+        hbMs, maxNoHb, httpHost, httpPort, requestTimeout, maxBody, ttl, margin, reaper, slots, labels, runnerId, poll,
+        stateDir, artifactDir, artifactUrl, logMax, artifactMax, testMode);
+  }
+
+  private static String defaultRunnerId() {
+    String h = System.getenv("HOSTNAME");
+    if (h == null || h.isBlank()) {
+      try {
+        h = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        h = "runner";
+      }
+    }
+    return h.replaceAll("[^A-Za-z0-9._-]", "-") + "-" + ProcessHandle.current().pid();
+  }
+}

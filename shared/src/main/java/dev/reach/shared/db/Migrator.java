@@ -1,0 +1,131 @@
+package dev.reach.shared.db;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Applies the numbered SQL migrations under {@code db/migration/} (listed in {@code index.txt})
+ * in one transaction under an advisory lock, so several services starting at once apply them
+ * once. Strict: an applied migration whose checksum changed, a gap in the numbering, or a
+ * database newer than this build stops the start with a clear message.
+ */
+public final class Migrator {
+  private static final Logger LOG = Logger.getLogger(Migrator.class.getName());
+  private static final Pattern FILE = Pattern.compile("V(\\d{3})__([a-z0-9_]+)\\.sql");
+  private static final long LOCK_KEY = 0x52454143484d4947L; // "REACHMIG"
+
+  /** One migration file. */
+  public record Migration(int version, String name, String sql, String checksum) {}
+
+  private final List<Migration> migrations;
+
+  public Migrator(List<Migration> migrations) {
+    this.migrations = List.copyOf(migrations);
+  }
+
+  public static Migrator fromClasspath() {
+    String index = read("db/migration/index.txt");
+    List<Migration> list = new ArrayList<>();
+    int expected = 1;
+    for (String line : index.split("\n")) {
+      String file = line.trim();
+      if (file.isEmpty() || file.startsWith("#")) {
+        continue;
+      }
+      Matcher m = FILE.matcher(file);
+      if (!m.matches()) {
+        throw new IllegalStateException("migration file name " + file + " does not match V###__name.sql");
+      }
+      int version = Integer.parseInt(m.group(1));
+      if (version != expected) {
+        throw new IllegalStateException("migration " + file + " breaks the numbering; expected V" + expected);
+      }
+      expected++;
+      String sql = read("db/migration/" + file);
+      list.add(new Migration(version, m.group(2), sql, sha256(sql)));
+    }
+    return new Migrator(list);
+  }
+
+  public List<Migration> migrations() {
+    return migrations;
+  }
+
+  /** Applies what is missing; resolves to the number of migrations applied now. */
+  public Future<Integer> migrate(Pool pool) {
+    return pool.withTransaction(this::migrate);
+  }
+
+  private Future<Integer> migrate(SqlConnection conn) {
+    return conn.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(LOCK_KEY))
+        .compose(v -> conn.query(
+            "CREATE TABLE IF NOT EXISTS reach_schema_history ("
+                + " version int PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
+                + " applied_at timestamptz NOT NULL DEFAULT now())").execute())
+        .compose(v -> conn.query("SELECT version, name, checksum FROM reach_schema_history ORDER BY version").execute())
+        .compose(rows -> {
+          int applied = 0;
+          for (Row row : rows) {
+            int version = row.getInteger("version");
+            if (version > migrations.size()) {
+              return Future.failedFuture(new IllegalStateException(
+                  "database schema is at V" + version + " but this build knows only up to V" + migrations.size()
+                      + "; run a newer Reach"));
+            }
+            Migration m = migrations.get(version - 1);
+            if (!m.checksum().equals(row.getString("checksum"))) {
+              return Future.failedFuture(new IllegalStateException(
+                  "migration V" + version + " (" + m.name() + ") was changed after it was applied: checksum "
+                      + row.getString("checksum") + " in the database, " + m.checksum() + " in this build"));
+            }
+            applied = version;
+          }
+          Future<Integer> chain = Future.succeededFuture(0);
+          for (Migration m : migrations.subList(applied, migrations.size())) {
+            chain = chain.compose(n -> conn.query(m.sql()).execute()
+                .compose(r -> conn.preparedQuery(
+                        "INSERT INTO reach_schema_history (version, name, checksum) VALUES ($1, $2, $3)")
+                    .execute(Tuple.of(m.version(), m.name(), m.checksum())))
+                .map(r -> {
+                  LOG.info("applied migration V" + m.version() + " " + m.name());
+                  return n + 1;
+                }));
+          }
+          return chain;
+        });
+  }
+
+  private static String read(String resource) {
+    try (InputStream in = Migrator.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("resource not found: " + resource);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.reach.shared.error;
+
+/**
+ * Stable error codes of the one error contract: {@code {"error": {"code", "message", "field"?,
+ * "retryable", "retry_after_ms"?}}}. The HTTP status and whether a retry can help belong to the
+ * code, so every service answers the same failure the same way.
+ */
+public enum ErrorCode {
+  INVALID_SPEC(400, false),
+  INVALID_REQUEST(400, false),
+  MALFORMED_MESSAGE(400, false),
+  UNAUTHORIZED(401, false),
+  FORBIDDEN(403, false),
+  NOT_FOUND(404, false),
+  RUN_NOT_FOUND(404, false),
+  JOB_NOT_FOUND(404, false),
+  ATTEMPT_NOT_FOUND(404, false),
+  LOG_NOT_FOUND(404, false),
+  METHOD_NOT_ALLOWED(405, false),
+  STALE_LEASE(409, false),
+  ILLEGAL_TRANSITION(409, false),
+  LOG_OFFSET_MISMATCH(409, false),
+  PAYLOAD_TOO_LARGE(413, false),
+  UNSUPPORTED_MEDIA_TYPE(415, false),
+  IDEMPOTENCY_KEY_REUSED(422, false),
+  INTERNAL(500, false),
+  DATABASE_UNAVAILABLE(503, true),
+  ORCHESTRATOR_UNAVAILABLE(503, true),
+  ARTIFACT_STORE_UNAVAILABLE(503, true),
+  SHUTTING_DOWN(503, true),
+  TIMEOUT(504, true);
+
+  private final int httpStatus;
+  private final boolean retryable;
+
+  ErrorCode(int httpStatus, boolean retryable) {
+    this.httpStatus = httpStatus;
+    this.retryable = retryable;
+  }
+
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  public boolean retryable() {
+    return retryable;
+  }
+
+  /** Default retry hint for retryable codes, in milliseconds. */
+  public long defaultRetryAfterMs() {
+    return retryable ? 1000 : -1;
+  }
+
+  public static ErrorCode parse(String s) {
+    try {
+      return valueOf(s);
+    } catch (RuntimeException e) {
+      return INTERNAL;
+    }
+  }
+}

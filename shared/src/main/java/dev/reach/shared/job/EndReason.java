@@ -1,0 +1,56 @@
+package dev.reach.shared.job;
+
+import java.util.Locale;
+
+/**
+ * Why an attempt (and possibly its job) ended. The wire and database form is the lower-case name.
+ * Reasons marked "lost" count against {@code max_lost_attempts}; "own failures" against
+ * {@code max_attempts}.
+ */
+public enum EndReason {
+  /** The process exited; the exit code decides success (own failure when non-zero). */
+  EXIT_CODE(Kind.OWN),
+  /** The job outlived its {@code timeout_seconds}; its process group was killed (own failure). */
+  TIMEOUT(Kind.OWN),
+  /** The run was cancelled. */
+  CANCELLED(Kind.NONE),
+  /** The lease ran out without a renewal (runner dead, frozen or cut off). */
+  LEASE_EXPIRED(Kind.LOST),
+  /** The runner restarted with a new incarnation; its old leases were freed. */
+  RUNNER_RESTARTED(Kind.LOST),
+  /** The runner was shutting down and killed the job; retried at once. */
+  INTERRUPTED(Kind.LOST),
+  /** The runner's watcher killed the job because its own lease deadline passed. */
+  SELF_FENCED(Kind.LOST),
+  /** The orchestrator granted a lease the runner reports it never received. */
+  LEASE_NOT_RECEIVED(Kind.NONE),
+  /** The job could not be started (workspace or spawn failure) — an infrastructure loss. */
+  SPAWN_FAILED(Kind.LOST),
+  /** Lost attempts used up {@code max_lost_attempts}; the job is quarantined. */
+  LOST_TOO_OFTEN(Kind.NONE);
+
+  /** Which budget an attempt that ends this way draws on. */
+  public enum Kind {
+    OWN,
+    LOST,
+    NONE
+  }
+
+  private final Kind kind;
+
+  EndReason(Kind kind) {
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static EndReason fromWire(String s) {
+    return valueOf(s.toUpperCase(Locale.ROOT));
+  }
+}

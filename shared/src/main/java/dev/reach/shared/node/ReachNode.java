@@ -1,0 +1,13 @@
+package dev.reach.shared.node;
+
+import dev.reach.shared.config.ReachConfig;
+import dev.reach.shared.health.HealthRegistry;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+
+/** What every service of one JVM shares: the clustered Vert.x, the configuration, a clock and the health registry. */
+public record ReachNode(Vertx vertx, ReachConfig config, Clock clock, HealthRegistry health) {
+  public static ReachNode of(Vertx vertx, ReachConfig config) {
+    return new ReachNode(vertx, config, Clock.systemUTC(), new HealthRegistry(vertx));
+  }
+}
