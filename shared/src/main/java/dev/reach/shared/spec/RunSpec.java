@@ -33,7 +33,7 @@ public record RunSpec(String name, List<JobSpec> jobs) {
     for (int i = 0; i < arr.size(); i++) {
       JobSpec job = JobSpec.parse(arr.getValue(i), "jobs[" + i + "]");
       if (!names.add(job.name())) {
-        throw ReachException.invalidSpec("jobs[" + i + "].name", "job name '" + job.name() + "' is used twice in this run");
+        throw ReachException.invalidSpec("jobs[" + i + "].name", "field 'jobs[" + i + "].name': job name '" + job.name() + "' is used twice in this run");
       }
       jobs.add(job);
     }

@@ -1,0 +1,95 @@
+package dev.reach.artifacts;
+
+import dev.reach.shared.config.ReachConfig;
+import dev.reach.shared.db.Db;
+import dev.reach.shared.node.ReachNode;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The artifact store's HTTP API and event-bus consumers on one event loop, which owns the
+ * per-log states (one instance per store: appends to a log are serialised there).
+ */
+final class ArtifactStoreVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(ArtifactStoreVerticle.class.getName());
+  static final long EVICT_INTERVAL_MS = 10_000;
+  static final int IDLE_CONNECTION_SECONDS = 300;
+
+  private final ReachNode node;
+  private final Db db;
+  private final StoreLayout layout;
+  private HttpServer server;
+  private StoreBusConsumers bus;
+  private long evictTimer = -1;
+  private volatile int port = -1;
+  private volatile String baseUrl;
+
+  ArtifactStoreVerticle(ReachNode node, Db db, StoreLayout layout) {
+    this.node = node;
+    this.db = db;
+    this.layout = layout;
+  }
+
+  @Override
+  public Future<?> start() {
+    ReachConfig cfg = node.config();
+    ArtifactRepository repo = new ArtifactRepository(db);
+    LogStore logs = new LogStore(vertx, layout, repo, new LogCap(cfg.logMaxBytes()));
+    BlobStore blobs = new BlobStore(layout);
+    ArtifactListing listing = new ArtifactListing(logs, repo);
+
+    Router router = Router.router(vertx);
+    new ArtifactRoutes(vertx, blobs, repo, listing, cfg.artifactMaxBytes()).mount(router);
+    new LogRoutes(logs, cfg.maxBodyBytes()).mount(router);
+    node.health().mount(router);
+    HttpReplies.mountFailures(router);
+
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(cfg.httpHost())
+        .setPort(cfg.httpPort())
+        .setHandle100ContinueAutomatically(true)
+        .setIdleTimeout(IDLE_CONNECTION_SECONDS)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    return vertx.createHttpServer(options).requestHandler(router).listen().compose(s -> {
+      server = s;
+      port = s.actualPort();
+      baseUrl = baseUrl(cfg, port);
+      bus = new StoreBusConsumers(vertx, logs, listing, baseUrl);
+      evictTimer = vertx.setPeriodic(EVICT_INTERVAL_MS, id -> logs.evictIdle());
+      LOG.info("artifact store on " + baseUrl + " (listening " + cfg.httpHost() + ":" + port + "), data in "
+          + layout.root());
+      return bus.register();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (evictTimer >= 0) {
+      vertx.cancelTimer(evictTimer);
+    }
+    Future<Void> consumers = bus == null ? Future.succeededFuture() : bus.unregister();
+    Future<Void> http = server == null ? Future.succeededFuture() : server.close();
+    return Future.join(consumers, http);
+  }
+
+  static String baseUrl(ReachConfig cfg, int actualPort) {
+    String configured = cfg.artifactUrl();
+    if (configured != null && !configured.isBlank()) {
+      return configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
+    }
+    return "http://" + cfg.clusterPublicHost() + ":" + actualPort;
+  }
+
+  int actualPort() {
+    return port;
+  }
+
+  String baseUrl() {
+    return baseUrl;
+  }
+}

@@ -1,0 +1,37 @@
+package dev.reach.hub;
+
+import dev.reach.shared.node.ReachNode;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+
+/** The hub's routes: the API under {@code /api/v1}, the health endpoints and the start page. */
+final class HubRouter {
+  private HubRouter() {}
+
+  static Router create(Vertx vertx, ReachNode node, LogHandler logs, OrchestratorClient orchestrator) {
+    long maxBody = node.config().maxBodyBytes();
+    FailureHandler failures = new FailureHandler(maxBody);
+    Router router = Router.router(vertx);
+
+    // The body limit sits on the route that reads a body; a method-bound catch-all would turn unknown paths into 405.
+    router.post("/api/v1/runs")
+        .handler(BodyHandler.create(false).setBodyLimit(maxBody))
+        .handler(new SubmitRunHandler(orchestrator));
+    router.get("/api/v1/runs").handler(new ListRunsHandler(orchestrator));
+    router.get("/api/v1/runs/:id").handler(new GetRunHandler(orchestrator));
+    router.post("/api/v1/runs/:id/cancel").handler(new CancelRunHandler(orchestrator));
+    router.get("/api/v1/runs/:id/jobs/:name/log").handler(logs);
+    router.get("/api/v1/runners").handler(new ListRunnersHandler(orchestrator));
+
+    node.health().mount(router);
+    router.get("/").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+
+    router.route().failureHandler(failures);
+    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+      router.errorHandler(status, failures);
+    }
+    return router;
+  }
+}

@@ -1,0 +1,46 @@
+package dev.reach.hub;
+
+import dev.reach.shared.bus.Addresses;
+import dev.reach.shared.error.ErrorCode;
+import dev.reach.shared.spec.RunSpec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+/** The orchestrator's request/reply addresses, as the hub uses them. Replies are passed on as they come. */
+final class OrchestratorClient {
+  private final BusClient bus;
+
+  OrchestratorClient(Vertx vertx, long timeoutMs) {
+    this.bus = new BusClient(vertx, timeoutMs, ErrorCode.ORCHESTRATOR_UNAVAILABLE);
+  }
+
+  /** Replies {@code {"id", "created"}}. */
+  Future<JsonObject> submit(RunSpec spec, String idempotencyKey) {
+    return bus.request(Addresses.SUBMIT_RUN,
+        new JsonObject().put("spec", spec.toJson()).put("idempotency_key", idempotencyKey));
+  }
+
+  Future<JsonObject> getRun(String id) {
+    return bus.request(Addresses.GET_RUN, new JsonObject().put("id", id));
+  }
+
+  Future<JsonObject> listRuns(String state, int limit) {
+    return bus.request(Addresses.LIST_RUNS, new JsonObject().put("state", state).put("limit", limit));
+  }
+
+  Future<JsonObject> cancelRun(String id) {
+    return bus.request(Addresses.CANCEL_RUN, new JsonObject().put("id", id));
+  }
+
+  Future<JsonObject> listRunners() {
+    return listRunners(-1);
+  }
+
+  /** {@code timeoutMs < 0} uses the configured request timeout. */
+  Future<JsonObject> listRunners(long timeoutMs) {
+    return timeoutMs < 0
+        ? bus.request(Addresses.LIST_RUNNERS, new JsonObject())
+        : bus.request(Addresses.LIST_RUNNERS, new JsonObject(), timeoutMs);
+  }
+}

@@ -1,0 +1,144 @@
+package dev.reach.orchestrator.api;
+
+import dev.reach.orchestrator.store.LeaseStore;
+import dev.reach.orchestrator.store.RunStore;
+import dev.reach.orchestrator.store.RunnerStore;
+import dev.reach.shared.bus.Addresses;
+import dev.reach.shared.bus.ClaimRequest;
+import dev.reach.shared.bus.ClaimResponse;
+import dev.reach.shared.bus.CompletionReport;
+import dev.reach.shared.bus.Fields;
+import dev.reach.shared.bus.Heartbeat;
+import dev.reach.shared.bus.HeartbeatAck;
+import dev.reach.shared.bus.StartedReport;
+import dev.reach.shared.error.ErrorCode;
+import dev.reach.shared.error.ReachException;
+import dev.reach.shared.job.JobState;
+import dev.reach.shared.job.RunState;
+import dev.reach.shared.spec.RunSpec;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+
+/**
+ * The orchestrator's event-bus API, served by every instance: submissions, reads, cancel, and the
+ * runner protocol (claim, heartbeat, started, complete). State changes only through the stores'
+ * fenced statements; a submission or a requeue wakes idle runners.
+ */
+public final class OrchestratorApi extends VerticleBase {
+  private final RunStore runs;
+  private final LeaseStore leases;
+  private final RunnerStore runners;
+  private BusHandlers handlers;
+
+  public OrchestratorApi(RunStore runs, LeaseStore leases, RunnerStore runners) {
+    this.runs = runs;
+    this.leases = leases;
+    this.runners = runners;
+  }
+
+  @Override
+  public Future<?> start() {
+    handlers = new BusHandlers(vertx)
+        .on(Addresses.SUBMIT_RUN, this::submit)
+        .on(Addresses.GET_RUN, body -> runs.get(runId(body)))
+        .on(Addresses.LIST_RUNS, this::list)
+        .on(Addresses.CANCEL_RUN, this::cancel)
+        .on(Addresses.LIST_RUNNERS, body -> runners.list().map(arr -> new JsonObject().put("runners", arr)))
+        .on(Addresses.CLAIM, this::claim)
+        .on(Addresses.HEARTBEAT, this::heartbeat)
+        .on(Addresses.STARTED, this::started)
+        .on(Addresses.COMPLETE, this::complete);
+    return handlers.ready();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return handlers.unregister();
+  }
+
+  private Future<JsonObject> submit(JsonObject body) {
+    RunSpec spec = RunSpec.parse(Fields.object(body, "spec"));
+    String key = Fields.optString(body, "idempotency_key");
+    return runs.submit(spec, key).map(s -> {
+      if (s.created()) {
+        vertx.eventBus().publish(Addresses.WORK_AVAILABLE, new JsonObject());
+      }
+      return new JsonObject().put("id", s.id().toString()).put("created", s.created());
+    });
+  }
+
+  private Future<JsonObject> list(JsonObject body) {
+    String state = Fields.optString(body, "state");
+    RunState filter = null;
+    if (state != null) {
+      try {
+        filter = RunState.valueOf(state);
+      } catch (IllegalArgumentException e) {
+        throw new ReachException(ErrorCode.INVALID_REQUEST, "unknown run state '" + state + "'", "state");
+      }
+    }
+    Long limit = Fields.optLong(body, "limit");
+    int n = limit == null ? 100 : (int) Math.max(1, Math.min(1000, limit));
+    return runs.list(filter, n).map(arr -> new JsonObject().put("runs", arr));
+  }
+
+  private Future<JsonObject> cancel(JsonObject body) {
+    UUID id = runId(body);
+    return runs.cancel(id).compose(c -> {
+      if (!c.killTokens().isEmpty()) {
+        vertx.eventBus().publish(Addresses.KILL_ATTEMPTS, new JsonObject().put("tokens", new JsonArray(c.killTokens())));
+      }
+      return runs.state(id).map(state -> new JsonObject()
+          .put("id", id.toString()).put("state", state).put("cancelled_jobs", c.cancelledJobs()));
+    });
+  }
+
+  private Future<JsonObject> claim(JsonObject body) {
+    ClaimRequest req = ClaimRequest.fromJson(body);
+    return leases.claim(req).map(list -> new ClaimResponse(list, leases.ttlMs()).toJson());
+  }
+
+  private Future<JsonObject> heartbeat(JsonObject body) {
+    Heartbeat hb = Heartbeat.fromJson(body);
+    return leases.heartbeat(hb).map(r -> {
+      if (!r.released().isEmpty()) {
+        vertx.eventBus().publish(Addresses.WORK_AVAILABLE, new JsonObject());
+      }
+      return new HeartbeatAck(r.renewed(), leases.ttlMs()).toJson();
+    });
+  }
+
+  private Future<JsonObject> started(JsonObject body) {
+    StartedReport report = StartedReport.fromJson(body);
+    return leases.started(jobId(report.jobId()), report.token(), report.spawnedAtMs())
+        .map(v -> new JsonObject().put("state", JobState.RUNNING.name()));
+  }
+
+  private Future<JsonObject> complete(JsonObject body) {
+    CompletionReport report = CompletionReport.fromJson(body);
+    return leases.complete(report).map(outcome -> {
+      vertx.eventBus().publish(Addresses.WORK_AVAILABLE, new JsonObject());
+      return new JsonObject().put("outcome", outcome.name());
+    });
+  }
+
+  private static UUID runId(JsonObject body) {
+    String id = Fields.string(body, "id");
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw new ReachException(ErrorCode.RUN_NOT_FOUND, "no run with id " + id);
+    }
+  }
+
+  private static UUID jobId(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw new ReachException(ErrorCode.MALFORMED_MESSAGE, "job_id is not a UUID", "job_id");
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package dev.reach.orchestrator.store;
+
+import dev.reach.shared.bus.ClaimRequest;
+import dev.reach.shared.bus.CompletionOutcome;
+import dev.reach.shared.bus.CompletionReport;
+import dev.reach.shared.bus.Heartbeat;
+import dev.reach.shared.bus.Lease;
+import dev.reach.shared.db.Db;
+import dev.reach.shared.db.SqlFile;
+import dev.reach.shared.error.ErrorCode;
+import dev.reach.shared.error.ReachException;
+import dev.reach.shared.job.EndReason;
+import dev.reach.shared.spec.JobSpec;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The lease protocol in Postgres: claim, heartbeat, start, complete and expiry. Every transition
+ * is one statement guarded by the expected state and the lease token (see {@code sql/jobs.sql});
+ * zero rows changed becomes a typed answer, never a silent success.
+ */
+public final class LeaseStore {
+  private static final SqlFile SQL = SqlFile.load("sql/jobs.sql");
+
+  /** The outcome of a heartbeat: tokens renewed and tokens released as never received. */
+  public record Renewal(List<Long> renewed, List<Long> released) {}
+
+  /** One attempt the reaper ended. */
+  public record Expired(UUID jobId, String newState, long token) {}
+
+  private final Db db;
+  private final DbNow now;
+  private final long ttlMs;
+
+  public LeaseStore(Db db, DbNow now, long ttlMs) {
+    this.db = db;
+    this.now = now;
+    this.ttlMs = ttlMs;
+  }
+
+  public long ttlMs() {
+    return ttlMs;
+  }
+
+  public Future<List<Lease>> claim(ClaimRequest req) {
+    if (req.slots() <= 0) {
+      return Future.succeededFuture(List.of());
+    }
+    Tuple params = Tuple.tuple()
+        .addString(req.requestId()).addString(req.runnerId()).addString(req.incarnation()).addLong(req.claimSeq())
+        .addArrayOfString(req.labels().toArray(String[]::new)).addInteger(req.slots()).addLong(ttlMs)
+        .addOffsetDateTime(now.now());
+    return db.query(SQL.get("claim"), params).map(rows -> {
+      List<Lease> leases = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        Object spec = r.getValue("spec");
+        JsonObject specJson = spec instanceof JsonObject o ? o : new JsonObject(String.valueOf(spec));
+        leases.add(new Lease(
+            r.getUUID("id").toString(), r.getUUID("run_id").toString(), r.getString("name"),
+            r.getInteger("attempt"), r.getLong("lease_token"), JobSpec.fromJson(specJson)));
+      }
+      return leases;
+    });
+  }
+
+  public Future<Renewal> heartbeat(Heartbeat hb) {
+    Tuple params = Tuple.tuple()
+        .addString(hb.runnerId()).addString(hb.incarnation())
+        .addArrayOfLong(hb.heldTokens().toArray(Long[]::new)).addLong(ttlMs).addOffsetDateTime(now.now())
+        .addInteger(hb.slots()).addArrayOfString(hb.labels().toArray(String[]::new)).addLong(hb.settledClaimSeq());
+    return db.query(SQL.get("heartbeat"), params).map(rows -> {
+      List<Long> renewed = new ArrayList<>();
+      List<Long> released = new ArrayList<>();
+      for (Row r : rows) {
+        (r.getBoolean("released") ? released : renewed).add(r.getLong("lease_token"));
+      }
+      return new Renewal(renewed, released);
+    });
+  }
+
+  /** Commits {@code LEASED -> RUNNING}; a repeated report is a no-op; a token that is not current is stale. */
+  public Future<Void> started(UUID jobId, long token, long spawnedAtMs) {
+    return db.query(SQL.get("started"), Tuple.of(jobId, token, spawnedAtMs, now.now())).map(rows -> {
+      if (rows.size() == 0) {
+        throw new ReachException(ErrorCode.JOB_NOT_FOUND, "no job with id " + jobId);
+      }
+      Row r = rows.iterator().next();
+      if (r.getLong("moved") == 1) {
+        return null;
+      }
+      if ("RUNNING".equals(r.getString("state")) && Objects.equals(r.getLong("lease_token"), token)) {
+        return null; // duplicate delivery
+      }
+      throw stale(jobId, token, r.getString("state"));
+    });
+  }
+
+  public Future<CompletionOutcome> complete(CompletionReport report) {
+    UUID jobId = parseJobId(report.jobId());
+    String kind = report.reason().kind().name().toLowerCase(Locale.ROOT);
+    Tuple params = Tuple.tuple()
+        .addUUID(jobId).addLong(report.token()).addInteger(report.exitCode()).addString(report.reason().wire())
+        .addString(kind).addOffsetDateTime(now.now()).addValue(report.log());
+    return db.query(SQL.get("complete"), params).map(rows -> {
+      Row r = rows.iterator().next();
+      if (r.getString("new_state") != null) {
+        return CompletionOutcome.ACCEPTED;
+      }
+      String attemptState = r.getString("attempt_state");
+      if (attemptState != null
+          && !attemptState.equals("LEASED") && !attemptState.equals("RUNNING")
+          && Objects.equals(r.getInteger("exit_code"), report.exitCode())
+          && report.reason().wire().equals(r.getString("reason"))) {
+        return CompletionOutcome.ALREADY_ACCEPTED;
+      }
+      if (r.getString("job_state_before") == null) {
+        throw new ReachException(ErrorCode.JOB_NOT_FOUND, "no job with id " + jobId);
+      }
+      throw stale(jobId, report.token(), r.getString("job_state_before"));
+    });
+  }
+
+  /** Leader only: ends attempts whose lease ran out on the database clock. */
+  public Future<List<Expired>> reapExpired(int limit) {
+    return db.query(SQL.get("reap_expired"), Tuple.of(now.now(), limit, EndReason.LEASE_EXPIRED.wire())).map(rows -> {
+      List<Expired> out = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        out.add(new Expired(r.getUUID("id"), r.getString("state"), r.getLong("lease_token")));
+      }
+      return out;
+    });
+  }
+
+  private static ReachException stale(UUID jobId, long token, String state) {
+    return new ReachException(
+        ErrorCode.STALE_LEASE,
+        "lease token " + token + " is not current for job " + jobId + " (job is " + state + "); nothing changed",
+        "token");
+  }
+
+  static UUID parseJobId(String s) {
+    try {
+      return UUID.fromString(s);
+    } catch (IllegalArgumentException e) {
+      throw new ReachException(ErrorCode.MALFORMED_MESSAGE, "job_id is not a UUID", "job_id");
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.reach.orchestrator.store;
+
+import dev.reach.shared.db.Db;
+import dev.reach.shared.db.SqlFile;
+import dev.reach.shared.error.ErrorCode;
+import dev.reach.shared.error.ReachException;
+import dev.reach.shared.job.RunState;
+import dev.reach.shared.spec.JobSpec;
+import dev.reach.shared.spec.RunSpec;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Runs in Postgres: submission (idempotent by key), reads in the API shape, cancellation. */
+public final class RunStore {
+  private static final SqlFile SQL = SqlFile.load("sql/runs.sql");
+
+  /** The outcome of a submission: the run's id and whether this call created it. */
+  public record Submitted(UUID id, boolean created) {}
+
+  /** The outcome of a cancel: the run's id, how many jobs it cancelled and which leases to kill. */
+  public record Cancelled(UUID id, long cancelledJobs, List<Long> killTokens) {}
+
+  private final Db db;
+  private final DbNow now;
+
+  public RunStore(Db db, DbNow now) {
+    this.db = db;
+    this.now = now;
+  }
+
+  public Future<Submitted> submit(RunSpec spec, String idempotencyKey) {
+    UUID runId = UUID.randomUUID();
+    JsonArray jobs = new JsonArray();
+    for (JobSpec job : spec.jobs()) {
+      jobs.add(new JsonObject().put("job_id", UUID.randomUUID().toString()).put("spec", job.toJson()));
+    }
+    String fingerprint = spec.fingerprint();
+    Tuple params = Tuple.tuple()
+        .addUUID(runId).addString(spec.name()).addString(idempotencyKey).addString(fingerprint)
+        .addValue(jobs).addOffsetDateTime(now.now());
+    return db.query(SQL.get("insert_run"), params).compose(rows -> {
+      if (rows.size() == 1) {
+        return Future.succeededFuture(new Submitted(rows.iterator().next().getUUID("id"), true));
+      }
+      return db.query(SQL.get("run_by_idempotency_key"), Tuple.of(idempotencyKey)).map(existing -> {
+        if (existing.size() == 0) {
+          // the key's run vanished between the two statements: runs are never deleted, so this is a bug
+          throw new ReachException(ErrorCode.INTERNAL, "idempotency key conflict without a run");
+        }
+        Row row = existing.iterator().next();
+        if (!fingerprint.equals(row.getString("fingerprint"))) {
+          throw new ReachException(
+              ErrorCode.IDEMPOTENCY_KEY_REUSED,
+              "Idempotency-Key was already used for a different request body (run " + row.getUUID("id") + ")",
+              "Idempotency-Key");
+        }
+        return new Submitted(row.getUUID("id"), false);
+      });
+    });
+  }
+
+  /** The run in the API shape, or a failed future with {@code RUN_NOT_FOUND}. */
+  public Future<JsonObject> get(UUID runId) {
+    return db.query(SQL.get("get_run"), Tuple.of(runId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw new ReachException(ErrorCode.RUN_NOT_FOUND, "no run with id " + runId);
+      }
+      Object run = rows.iterator().next().getValue("run");
+      return run instanceof JsonObject o ? o : new JsonObject(String.valueOf(run));
+    });
+  }
+
+  public Future<JsonArray> list(RunState state, int limit) {
+    return db.query(SQL.get("list_runs"), Tuple.of(state == null ? null : state.name(), limit)).map(rows -> {
+      JsonArray out = new JsonArray();
+      for (Row r : rows) {
+        out.add(new JsonObject()
+            .put("id", r.getUUID("id").toString())
+            .put("name", r.getString("name"))
+            .put("state", r.getString("state"))
+            .put("created_at", r.getOffsetDateTime("created_at").toString())
+            .put("jobs", r.getInteger("job_count")));
+      }
+      return out;
+    });
+  }
+
+  public Future<Cancelled> cancel(UUID runId) {
+    return db.query(SQL.get("cancel_run"), Tuple.of(runId, now.now())).map(rows -> {
+      if (rows.size() == 0) {
+        throw new ReachException(ErrorCode.RUN_NOT_FOUND, "no run with id " + runId);
+      }
+      Row r = rows.iterator().next();
+      List<Long> tokens = new ArrayList<>();
+      for (Long t : r.getArrayOfLongs("killed")) {
+        tokens.add(t);
+      }
+      return new Cancelled(runId, r.getLong("cancelled_jobs"), tokens);
+    });
+  }
+
+  public Future<String> state(UUID runId) {
+    return db.query(SQL.get("run_state"), Tuple.of(runId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("state"));
+  }
+}
