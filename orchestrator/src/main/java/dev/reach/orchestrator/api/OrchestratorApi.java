@@ -119,9 +119,11 @@ public final class OrchestratorApi extends VerticleBase {
 
   private Future<JsonObject> complete(JsonObject body) {
     CompletionReport report = CompletionReport.fromJson(body);
-    return leases.complete(report).map(outcome -> {
-      vertx.eventBus().publish(Addresses.WORK_AVAILABLE, new JsonObject());
-      return new JsonObject().put("outcome", outcome.name());
+    return leases.complete(report).map(c -> {
+      if (JobState.QUEUED.name().equals(c.newState())) {
+        vertx.eventBus().publish(Addresses.WORK_AVAILABLE, new JsonObject()); // a retry is waiting
+      }
+      return new JsonObject().put("outcome", c.outcome().name()).put("state", c.newState());
     });
   }
 

@@ -32,6 +32,9 @@ public final class LeaseStore {
   /** The outcome of a heartbeat: tokens renewed and tokens released as never received. */
   public record Renewal(List<Long> renewed, List<Long> released) {}
 
+  /** The answer to a completion, and the job's state after it when this delivery changed it. */
+  public record Completion(CompletionOutcome outcome, String newState) {}
+
   /** One attempt the reaper ended. */
   public record Expired(UUID jobId, String newState, long token) {}
 
@@ -102,7 +105,7 @@ public final class LeaseStore {
     });
   }
 
-  public Future<CompletionOutcome> complete(CompletionReport report) {
+  public Future<Completion> complete(CompletionReport report) {
     UUID jobId = parseJobId(report.jobId());
     String kind = report.reason().kind().name().toLowerCase(Locale.ROOT);
     Tuple params = Tuple.tuple()
@@ -111,14 +114,14 @@ public final class LeaseStore {
     return db.query(SQL.get("complete"), params).map(rows -> {
       Row r = rows.iterator().next();
       if (r.getString("new_state") != null) {
-        return CompletionOutcome.ACCEPTED;
+        return new Completion(CompletionOutcome.ACCEPTED, r.getString("new_state"));
       }
       String attemptState = r.getString("attempt_state");
       if (attemptState != null
           && !attemptState.equals("LEASED") && !attemptState.equals("RUNNING")
           && Objects.equals(r.getInteger("exit_code"), report.exitCode())
           && report.reason().wire().equals(r.getString("reason"))) {
-        return CompletionOutcome.ALREADY_ACCEPTED;
+        return new Completion(CompletionOutcome.ALREADY_ACCEPTED, null);
       }
       if (r.getString("job_state_before") == null) {
         throw new ReachException(ErrorCode.JOB_NOT_FOUND, "no job with id " + jobId);

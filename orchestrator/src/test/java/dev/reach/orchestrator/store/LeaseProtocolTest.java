@@ -101,8 +101,8 @@ class LeaseProtocolTest {
     Lease lease = claimOne("r4", 1);
     F.leases.started(UUID.fromString(lease.jobId()), lease.token(), System.currentTimeMillis()).await();
     assertThat(jobState(lease.jobId())).isEqualTo("RUNNING");
-    assertThat(F.leases.complete(exit(lease, 0)).await()).isEqualTo(CompletionOutcome.ACCEPTED);
-    assertThat(F.leases.complete(exit(lease, 0)).await()).isEqualTo(CompletionOutcome.ALREADY_ACCEPTED);
+    assertThat(F.leases.complete(exit(lease, 0)).await().outcome()).isEqualTo(CompletionOutcome.ACCEPTED);
+    assertThat(F.leases.complete(exit(lease, 0)).await().outcome()).isEqualTo(CompletionOutcome.ALREADY_ACCEPTED);
     // a different outcome for the same token is not a duplicate: refused, nothing changes
     assertThatThrownBy(() -> F.leases.complete(exit(lease, 1)).await())
         .extracting(e -> ((ReachException) e).code()).isEqualTo(ErrorCode.STALE_LEASE);
@@ -115,7 +115,7 @@ class LeaseProtocolTest {
   void ownFailuresAreRetriedWhileMaxAttemptsAllows() {
     F.submit("{\"name\":\"r\",\"jobs\":[{\"name\":\"flaky\",\"command\":\"x\",\"max_attempts\":2}]}");
     Lease first = claimOne("r5", 1);
-    assertThat(F.leases.complete(exit(first, 3)).await()).isEqualTo(CompletionOutcome.ACCEPTED);
+    assertThat(F.leases.complete(exit(first, 3)).await().outcome()).isEqualTo(CompletionOutcome.ACCEPTED);
     assertThat(jobState(first.jobId())).isEqualTo("QUEUED");
     Lease second = claimOne("r5", 2);
     F.leases.complete(new CompletionReport(second.jobId(), second.token(), "r5", null, EndReason.TIMEOUT, null)).await();

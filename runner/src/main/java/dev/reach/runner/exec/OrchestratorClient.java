@@ -1,0 +1,53 @@
+package dev.reach.runner.exec;
+
+import dev.reach.shared.bus.Addresses;
+import dev.reach.shared.bus.ClaimRequest;
+import dev.reach.shared.bus.ClaimResponse;
+import dev.reach.shared.bus.CompletionOutcome;
+import dev.reach.shared.bus.CompletionReport;
+import dev.reach.shared.bus.Heartbeat;
+import dev.reach.shared.bus.HeartbeatAck;
+import dev.reach.shared.bus.StartedReport;
+import dev.reach.shared.error.BusErrors;
+import dev.reach.shared.error.ErrorCode;
+import dev.reach.shared.error.ReachException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+
+/** The runner's side of the lease protocol on the event bus; every request has a timeout. */
+public final class OrchestratorClient {
+  private final Vertx vertx;
+  private final DeliveryOptions options;
+
+  public OrchestratorClient(Vertx vertx, long timeoutMs) {
+    this.vertx = vertx;
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+  }
+
+  public Future<ClaimResponse> claim(ClaimRequest req) {
+    return request(Addresses.CLAIM, req.toJson()).map(ClaimResponse::fromJson);
+  }
+
+  public Future<HeartbeatAck> heartbeat(Heartbeat hb) {
+    return request(Addresses.HEARTBEAT, hb.toJson()).map(HeartbeatAck::fromJson);
+  }
+
+  public Future<Void> started(StartedReport report) {
+    return request(Addresses.STARTED, report.toJson()).mapEmpty();
+  }
+
+  public Future<CompletionOutcome> complete(CompletionReport report) {
+    return request(Addresses.COMPLETE, report.toJson()).map(j -> CompletionOutcome.valueOf(j.getString("outcome")));
+  }
+
+  private Future<JsonObject> request(String address, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(address, body, options)
+        .map(m -> m.body())
+        .recover(t -> Future.failedFuture(t instanceof ReplyException rx
+            ? BusErrors.fromReply(rx, ErrorCode.ORCHESTRATOR_UNAVAILABLE)
+            : new ReachException(ErrorCode.ORCHESTRATOR_UNAVAILABLE, "orchestrator request failed: " + t.getMessage())));
+  }
+}

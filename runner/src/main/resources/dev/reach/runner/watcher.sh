@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Reach job watcher: runs one job in its own session and kills the job's whole process group
+# when the lease deadline passes, the timeout passes, the runner says so, or the runner is gone.
+# It lives outside the JVM, so a frozen, partitioned or killed runner stops its jobs.
+#
+# usage: watcher.sh LEASE_DEADLINE TIMEOUT_DEADLINE COMMAND
+#   deadlines are absolute, in centiseconds of /proc/uptime (a monotonic clock shared with the runner)
+# stdin  (from the runner): "d N" new lease deadline | "k" kill (cancelled) | "c" check now
+#        end of file means the runner is gone.
+# stdout: the job's output (stdout and stderr merged); the watcher keeps no copy, so the runner
+#         sees end of file as soon as the job's processes close it.
+# fd 2   (to the runner): status lines "started PID", "killed REASON", "exit CODE".
+# Reasons: self_fenced (lease deadline), timeout, cancelled, runner_gone.
+set -u
+deadline=$1
+timeout_at=$2
+cmd=$3
+
+setsid sh -c "$cmd" </dev/null 2>&1 &
+job=$!
+exec 1>&-
+echo "started $job" >&2
+
+kill_group() {
+  kill -KILL -- "-$job" 2>/dev/null
+}
+
+finish_killed() {
+  kill_group
+  echo "killed $1" >&2
+  wait "$job" 2>/dev/null
+  echo "exit $?" >&2
+  exit 0
+}
+
+trap 'finish_killed runner_gone' TERM HUP INT PIPE
+
+now=0
+read_now() {
+  local up rest
+  read -r up rest </proc/uptime
+  up=${up/./}
+  now=$((10#$up))
+}
+
+poll=0.1
+fast=0
+while :; do
+  if read -r -t "$poll" line; then
+    case $line in
+      "d "*) deadline=${line#d } ;;
+      k) finish_killed cancelled ;;
+      c) fast=40 ;;
+    esac
+  else
+    rc=$?
+    if [ "$rc" -le 128 ]; then
+      finish_killed runner_gone
+    fi
+  fi
+  if ! kill -0 "$job" 2>/dev/null; then
+    wait "$job"
+    code=$?
+    kill_group # leftovers of the job (its background children) die with it
+    echo "exit $code" >&2
+    exit 0
+  fi
+  read_now
+  if [ "$now" -ge "$deadline" ]; then
+    finish_killed self_fenced
+  fi
+  if [ "$now" -ge "$timeout_at" ]; then
+    finish_killed timeout
+  fi
+  if [ "$fast" -gt 0 ]; then
+    fast=$((fast - 1))
+    poll=0.002
+  else
+    poll=0.1
+  fi
+done
