@@ -265,7 +265,8 @@ public final class Execution {
       }
       ReachException e = BusErrors.classify(ar.cause());
       if (e.code() == ErrorCode.STALE_LEASE) {
-        LOG.info("completion of job " + lease.jobName() + " (token " + lease.token() + ") refused as stale: " + e.getMessage());
+        LOG.info("completion of job " + lease.jobName() + " (token " + lease.token() + ") refused as stale (reason="
+            + report.reason().wire() + "): " + e.getMessage());
         settle();
       } else if (e.retryable() && tryNo < REPORT_TRIES) {
         tools.context().owner().setTimer(backoff(tryNo), t -> report(report, tryNo + 1));

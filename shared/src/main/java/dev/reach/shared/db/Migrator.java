@@ -73,10 +73,12 @@ public final class Migrator {
 
   private Future<Integer> migrate(SqlConnection conn) {
     return conn.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(LOCK_KEY))
-        .compose(v -> conn.query(
-            "CREATE TABLE IF NOT EXISTS reach_schema_history ("
+        .compose(v -> conn.query("SELECT to_regclass('reach_schema_history') IS NOT NULL AS present").execute())
+        .compose(r -> r.iterator().next().getBoolean("present")
+            ? Future.succeededFuture()
+            : conn.query("CREATE TABLE reach_schema_history ("
                 + " version int PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
-                + " applied_at timestamptz NOT NULL DEFAULT now())").execute())
+                + " applied_at timestamptz NOT NULL DEFAULT now())").execute().mapEmpty())
         .compose(v -> conn.query("SELECT version, name, checksum FROM reach_schema_history ORDER BY version").execute())
         .compose(rows -> {
           int applied = 0;
