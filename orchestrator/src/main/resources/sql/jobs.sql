@@ -229,3 +229,13 @@ WITH expired AS (
     FROM moved m
 )
 SELECT m.id, m.state::text AS state, m.lease_token FROM moved m;
+
+-- name: report_recheck
+-- A fresh read (new snapshot) of the job and of the attempt holding token $2, for deciding between
+-- "duplicate" and "stale" after a transition statement changed nothing.
+-- $1 job id, $2 token
+SELECT (SELECT j.state::text FROM jobs j WHERE j.id = $1) AS job_state_before,
+       (SELECT j.lease_token FROM jobs j WHERE j.id = $1) AS lease_token,
+       a.state AS attempt_state, a.exit_code, a.reason
+  FROM (SELECT 1) AS one
+  LEFT JOIN attempts a ON a.token = $2 AND a.job_id = $1;

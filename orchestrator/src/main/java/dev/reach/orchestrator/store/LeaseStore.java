@@ -90,18 +90,25 @@ public final class LeaseStore {
 
   /** Commits {@code LEASED -> RUNNING}; a repeated report is a no-op; a token that is not current is stale. */
   public Future<Void> started(UUID jobId, long token, long spawnedAtMs) {
-    return db.query(SQL.get("started"), Tuple.of(jobId, token, spawnedAtMs, now.now())).map(rows -> {
+    return db.query(SQL.get("started"), Tuple.of(jobId, token, spawnedAtMs, now.now())).compose(rows -> {
       if (rows.size() == 0) {
         throw new ReachException(ErrorCode.JOB_NOT_FOUND, "no job with id " + jobId);
       }
       Row r = rows.iterator().next();
       if (r.getLong("moved") == 1) {
-        return null;
+        return Future.<Void>succeededFuture();
       }
       if ("RUNNING".equals(r.getString("state")) && Objects.equals(r.getLong("lease_token"), token)) {
-        return null; // duplicate delivery
+        return Future.<Void>succeededFuture(); // duplicate delivery
       }
-      throw stale(jobId, token, r.getString("state"));
+      // the statement read the job as of its start; a concurrent delivery may have committed meanwhile
+      return db.query(SQL.get("report_recheck"), Tuple.of(jobId, token)).map(fresh -> {
+        Row f = fresh.iterator().next();
+        if ("RUNNING".equals(f.getString("job_state_before")) && Objects.equals(f.getLong("lease_token"), token)) {
+          return null;
+        }
+        throw stale(jobId, token, f.getString("job_state_before"));
+      });
     });
   }
 
@@ -111,23 +118,35 @@ public final class LeaseStore {
     Tuple params = Tuple.tuple()
         .addUUID(jobId).addLong(report.token()).addInteger(report.exitCode()).addString(report.reason().wire())
         .addString(kind).addOffsetDateTime(now.now()).addValue(report.log());
-    return db.query(SQL.get("complete"), params).map(rows -> {
-      Row r = rows.iterator().next();
-      if (r.getString("new_state") != null) {
-        return new Completion(CompletionOutcome.ACCEPTED, r.getString("new_state"));
+    return db.query(SQL.get("complete"), params).compose(rows -> {
+      Row first = rows.iterator().next();
+      if (first.getString("new_state") != null) {
+        return Future.succeededFuture(new Completion(CompletionOutcome.ACCEPTED, first.getString("new_state")));
       }
-      String attemptState = r.getString("attempt_state");
-      if (attemptState != null
-          && !attemptState.equals("LEASED") && !attemptState.equals("RUNNING")
-          && Objects.equals(r.getInteger("exit_code"), report.exitCode())
-          && report.reason().wire().equals(r.getString("reason"))) {
-        return new Completion(CompletionOutcome.ALREADY_ACCEPTED, null);
+      if (isDuplicate(first, report)) {
+        return Future.succeededFuture(new Completion(CompletionOutcome.ALREADY_ACCEPTED, null));
       }
-      if (r.getString("job_state_before") == null) {
-        throw new ReachException(ErrorCode.JOB_NOT_FOUND, "no job with id " + jobId);
-      }
-      throw stale(jobId, report.token(), r.getString("job_state_before"));
+      // the statement read the attempt as of its start; a concurrent delivery may have committed meanwhile
+      return db.query(SQL.get("report_recheck"), Tuple.of(jobId, report.token())).map(fresh -> decide(fresh.iterator().next(), report, jobId));
     });
+  }
+
+  private static boolean isDuplicate(Row r, CompletionReport report) {
+    String attemptState = r.getString("attempt_state");
+    return attemptState != null
+        && !attemptState.equals("LEASED") && !attemptState.equals("RUNNING")
+        && Objects.equals(r.getInteger("exit_code"), report.exitCode())
+        && report.reason().wire().equals(r.getString("reason"));
+  }
+
+  private static Completion decide(Row r, CompletionReport report, UUID jobId) {
+    if (isDuplicate(r, report)) {
+      return new Completion(CompletionOutcome.ALREADY_ACCEPTED, null);
+    }
+    if (r.getString("job_state_before") == null) {
+      throw new ReachException(ErrorCode.JOB_NOT_FOUND, "no job with id " + jobId);
+    }
+    throw stale(jobId, report.token(), r.getString("job_state_before"));
   }
 
   /** Leader only: ends attempts whose lease ran out on the database clock. */

@@ -10,6 +10,11 @@ import io.vertx.core.json.JsonObject;
  * or killed for another reason. Accepted only with the current token.
  */
 public record CompletionReport(String jobId, long token, String runnerId, Integer exitCode, EndReason reason, JsonObject log) {
+  /** The reasons a runner may report; the others (lease_expired, lost_too_often, ...) only the orchestrator decides. */
+  public static final java.util.Set<EndReason> RUNNER_REASONS = java.util.EnumSet.of(
+      EndReason.EXIT_CODE, EndReason.TIMEOUT, EndReason.CANCELLED, EndReason.INTERRUPTED,
+      EndReason.SELF_FENCED, EndReason.SPAWN_FAILED);
+
   public JsonObject toJson() {
     return new JsonObject()
         .put("job_id", jobId)
@@ -27,6 +32,9 @@ public record CompletionReport(String jobId, long token, String runnerId, Intege
       r = EndReason.fromWire(reason);
     } catch (IllegalArgumentException e) {
       throw new ReachException(ErrorCode.MALFORMED_MESSAGE, "unknown reason '" + reason + "'", "reason");
+    }
+    if (!RUNNER_REASONS.contains(r)) {
+      throw new ReachException(ErrorCode.MALFORMED_MESSAGE, "reason '" + reason + "' is decided by the orchestrator, not reported", "reason");
     }
     Long exit = Fields.optLong(o, "exit_code");
     if (r == EndReason.EXIT_CODE && exit == null) {

@@ -22,11 +22,23 @@ import java.util.function.Function;
  * no database, no transition) and a count of round trips for the benchmark.
  */
 public final class Db {
+  /** Round trips of every pool in this JVM (for the benchmark). */
+  private static final AtomicLong ALL_ROUND_TRIPS = new AtomicLong();
+
   private final Pool pool;
   private final AtomicLong roundTrips = new AtomicLong();
 
   private Db(Pool pool) {
     this.pool = pool;
+  }
+
+  public static long totalRoundTrips() {
+    return ALL_ROUND_TRIPS.get();
+  }
+
+  private void count(long n) {
+    roundTrips.addAndGet(n);
+    ALL_ROUND_TRIPS.addAndGet(n);
   }
 
   public static Db create(Vertx vertx, ReachConfig cfg) {
@@ -55,19 +67,19 @@ public final class Db {
 
   /** One statement, one round trip. */
   public Future<RowSet<Row>> query(Sql sql, Tuple params) {
-    roundTrips.incrementAndGet();
+    count(1);
     return pool.preparedQuery(sql.text()).execute(params).recover(t -> Future.failedFuture(DbErrors.classify(t)));
   }
 
   /** Runs {@code work} in one transaction (committed when its future succeeds, else rolled back). */
   public <T> Future<T> inTransaction(Function<Tx, Future<T>> work) {
-    roundTrips.addAndGet(2); // BEGIN and COMMIT
-    return pool.withTransaction(conn -> work.apply(new Tx(conn, roundTrips)))
+    count(2); // BEGIN and COMMIT
+    return pool.withTransaction(conn -> work.apply(new Tx(conn, this::count)))
         .recover(t -> Future.failedFuture(DbErrors.classify(t)));
   }
 
   public Future<Void> ping() {
-    roundTrips.incrementAndGet();
+    count(1);
     return pool.query("SELECT 1").execute().<Void>mapEmpty().recover(t -> Future.failedFuture(DbErrors.classify(t)));
   }
 
@@ -86,20 +98,20 @@ public final class Db {
   /** A connection inside a transaction. */
   public static final class Tx {
     private final SqlConnection conn;
-    private final AtomicLong roundTrips;
+    private final java.util.function.LongConsumer counter;
 
-    Tx(SqlConnection conn, AtomicLong roundTrips) {
+    Tx(SqlConnection conn, java.util.function.LongConsumer counter) {
       this.conn = conn;
-      this.roundTrips = roundTrips;
+      this.counter = counter;
     }
 
     public Future<RowSet<Row>> query(Sql sql, Tuple params) {
-      roundTrips.incrementAndGet();
+      counter.accept(1);
       return conn.preparedQuery(sql.text()).execute(params);
     }
 
     public Future<RowSet<Row>> script(String sqlText) {
-      roundTrips.incrementAndGet();
+      counter.accept(1);
       return conn.query(sqlText).execute();
     }
   }
