@@ -16,16 +16,18 @@ deadline=$1
 timeout_at=$2
 cmd=$3
 
-setsid sh -c "$cmd" </dev/null 2>&1 &
-job=$!
-exec 1>&-
-echo "started $job" >&2
-
+job=
 kill_group() {
   kill -KILL -- "-$job" 2>/dev/null
 }
 
 finish_killed() {
+  # once: with the runner gone, writing to it raises SIGPIPE, which must not re-enter this forever
+  trap '' TERM HUP INT PIPE
+  job=${job:-${!:-}} # a signal between the spawn and "job=$!" still finds the job
+  # The job itself first: until setsid has run in it, it is not yet the leader of its own group,
+  # so a group kill alone would miss it (it has no children yet, so killing it is enough then).
+  [ -n "$job" ] && kill -KILL "$job" 2>/dev/null
   kill_group
   echo "killed $1" >&2
   wait "$job" 2>/dev/null
@@ -33,7 +35,13 @@ finish_killed() {
   exit 0
 }
 
+# before the spawn: a runner that stops us at once must not leave the job behind
 trap 'finish_killed runner_gone' TERM HUP INT PIPE
+
+setsid sh -c "$cmd" </dev/null 2>&1 &
+job=$!
+exec 1>&-
+echo "started $job" >&2
 
 now=0
 read_now() {
@@ -59,6 +67,7 @@ while :; do
     fi
   fi
   if ! kill -0 "$job" 2>/dev/null; then
+    trap '' TERM HUP INT PIPE # finishing anyway; once reaped, the job's pid is no longer ours to kill
     wait "$job"
     code=$?
     kill_group # leftovers of the job (its background children) die with it

@@ -19,11 +19,12 @@ public final class JobEnvironment {
     env.put("PATH", DEFAULT_PATH);
     env.put("HOME", workspace.toString());
     env.put("LANG", "C.UTF-8");
+    env.putAll(lease.spec().env());
+    // the job's identity cannot be overridden by its spec
     env.put("REACH_RUN_ID", lease.runId());
     env.put("REACH_JOB_ID", lease.jobId());
     env.put("REACH_JOB_NAME", lease.jobName());
     env.put("REACH_ATTEMPT", Integer.toString(lease.attempt()));
-    env.putAll(lease.spec().env());
     return env;
   }
 }

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * {@link WatcherClock} from {@code /proc/uptime}, read once and advanced with
  * {@link System#nanoTime()} (both are monotonic and tick at the same rate on a running host).
- * The reading is rounded up so a deadline computed from it is never later than intended.
+ * {@code /proc/uptime} truncates to the centisecond, so this clock runs at most 1 cs behind: a
+ * deadline computed from it is never later than intended.
  */
 public final class UptimeClock implements WatcherClock {
   private final long baseCentis;
@@ -20,7 +21,7 @@ public final class UptimeClock implements WatcherClock {
       String text = Files.readString(Path.of("/proc/uptime")).trim();
       String up = text.substring(0, text.indexOf(' '));
       this.baseNanos = nanosBefore;
-      this.baseCentis = Long.parseLong(up.replace(".", "")) + 1;
+      this.baseCentis = Long.parseLong(up.replace(".", ""));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read /proc/uptime (the job watcher needs Linux)", e);
     }
