@@ -42,7 +42,8 @@ public final class ClusterBootstrap {
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     NetworkConfig net = config.getNetworkConfig();
-    net.setPort(cfg.clusterPort()).setPortAutoIncrement(true).setPortCount(20);
+    // the configured port exactly: a member advertises the port it binds, so a port in use fails the start
+    net.setPort(cfg.clusterPort()).setPortAutoIncrement(false);
     net.setPublicAddress(cfg.clusterPublicHost() + ":" + cfg.clusterPort());
     net.getInterfaces().setEnabled(false);
     config.setProperty("hazelcast.local.localAddress", cfg.clusterHost());

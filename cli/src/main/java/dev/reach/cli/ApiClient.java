@@ -1,0 +1,191 @@
+package dev.reach.cli;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/** A small blocking client of the hub's API for the CLI commands. */
+final class ApiClient {
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  static final int MAX_ERROR_BODY = 64 * 1024;
+
+  private final String base;
+  private final HttpClient http;
+
+  private ApiClient(String base) {
+    this.base = base;
+    this.http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(CONNECT_TIMEOUT)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  /** A client for {@code url} ({@code http(s)://host[:port][/prefix]}); a malformed URL is a usage error. */
+  static ApiClient create(String url) {
+    String u = url == null ? "" : url.strip();
+    while (u.endsWith("/")) {
+      u = u.substring(0, u.length() - 1);
+    }
+    try {
+      URI uri = new URI(u);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+          || uri.getQuery() != null || uri.getFragment() != null) {
+        throw new URISyntaxException(u, "not an http:// or https:// URL");
+      }
+    } catch (URISyntaxException e) {
+      throw new CliException(ExitCodes.USAGE, "--api " + url + ": not an http:// or https:// URL");
+    }
+    return new ApiClient(u);
+  }
+
+  String base() {
+    return base;
+  }
+
+  /** A status and JSON body of a successful call. */
+  record JsonReply(int status, JsonObject body) {}
+
+  JsonReply getJson(String path) {
+    return json(HttpRequest.newBuilder(uri(path)).GET(), path);
+  }
+
+  JsonReply postJson(String path, byte[] body, Map<String, String> headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(b::header);
+    return json(b, path);
+  }
+
+  /** A streamed body (the caller closes it); an error status becomes an {@link ApiException}. */
+  InputStream stream(String path) {
+    HttpResponse<InputStream> r = send(HttpRequest.newBuilder(uri(path)).GET(), HttpResponse.BodyHandlers.ofInputStream());
+    if (r.statusCode() / 100 != 2) {
+      try (InputStream in = r.body()) {
+        throw error(r.statusCode(), new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw error(r.statusCode(), "");
+      }
+    }
+    return r.body();
+  }
+
+  private JsonReply json(HttpRequest.Builder b, String path) {
+    b.header("Accept", "application/json");
+    HttpResponse<String> r = send(b, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    if (r.statusCode() / 100 != 2) {
+      throw error(r.statusCode(), r.body());
+    }
+    try {
+      return new JsonReply(r.statusCode(), new JsonObject(r.body()));
+    } catch (DecodeException | ClassCastException e) {
+      throw new ApiException(r.statusCode(), "BAD_RESPONSE", "the API answered " + path + " with a body that is not a JSON object", null, false);
+    }
+  }
+
+  private <T> HttpResponse<T> send(HttpRequest.Builder b, HttpResponse.BodyHandler<T> handler) {
+    HttpRequest req = b.timeout(REQUEST_TIMEOUT).build();
+    try {
+      return http.send(req, handler);
+    } catch (HttpConnectTimeoutException e) {
+      throw unreachable("no connection within " + CONNECT_TIMEOUT.toSeconds() + " s", e);
+    } catch (HttpTimeoutException e) {
+      throw unreachable("no answer within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
+    } catch (ConnectException e) {
+      throw unreachable(e.getMessage() == null ? "connection refused" : e.getMessage(), e);
+    } catch (IOException e) {
+      throw unreachable(Futures.describe(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.FAILED, "interrupted");
+    }
+  }
+
+  private CliException unreachable(String why, Throwable cause) {
+    String reason = why == null || why.isBlank() ? "" : " (" + why + ")";
+    return new CliException(ExitCodes.UNREACHABLE, "cannot reach the API at " + base + reason, cause);
+  }
+
+  private URI uri(String path) {
+    return URI.create(base + path);
+  }
+
+  /** The error contract {@code {"error": {"code", "message", "field"?, "retryable"}}}, or a plain HTTP error. */
+  static ApiException error(int status, String body) {
+    try {
+      JsonObject e = new JsonObject(body == null ? "" : body).getJsonObject("error");
+      if (e != null && e.getString("code") != null) {
+        return new ApiException(status, e.getString("code"), e.getString("message", ""), e.getString("field"),
+            Boolean.TRUE.equals(e.getBoolean("retryable")));
+      }
+    } catch (DecodeException | ClassCastException ignored) {
+      // not the error contract
+    }
+    String text = body == null ? "" : body.strip();
+    if (text.length() > 200) {
+      text = text.substring(0, 200) + "...";
+    }
+    return new ApiException(status, "HTTP_" + status, text.isEmpty() ? "HTTP status " + status : text, null, status == 503);
+  }
+
+  /** One path segment, percent-encoded (RFC 3986 unreserved characters stay as they are). */
+  static String segment(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
+        sb.append((char) c);
+      } else {
+        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
+    }
+    return sb.toString();
+  }
+
+  /** An error answer of the API; printed as {@code error CODE: message (field F)}, exit 1. */
+  static final class ApiException extends CliException {
+    private final int status;
+    private final String code;
+    private final String field;
+    private final boolean retryable;
+
+    ApiException(int status, String code, String message, String field, boolean retryable) {
+      super(ExitCodes.FAILED, "error " + code + ": " + message + (field == null ? "" : " (field " + field + ")"));
+      this.status = status;
+      this.code = code;
+      this.field = field;
+      this.retryable = retryable;
+    }
+
+    int status() {
+      return status;
+    }
+
+    String code() {
+      return code;
+    }
+
+    String field() {
+      return field;
+    }
+
+    boolean retryable() {
+      return retryable;
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package dev.reach.cli;
+
+/** A failure that ends a command with {@link #exitCode()} and a message for stderr (no stack trace). */
+public class CliException extends RuntimeException {
+  private final int exitCode;
+
+  public CliException(int exitCode, String message) {
+    this(exitCode, message, null);
+  }
+
+  public CliException(int exitCode, String message, Throwable cause) {
+    super(message, cause);
+    this.exitCode = exitCode;
+  }
+
+  public int exitCode() {
+    return exitCode;
+  }
+}

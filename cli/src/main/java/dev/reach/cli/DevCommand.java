@@ -1,0 +1,103 @@
+package dev.reach.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code reachctl dev}: all of Reach in one JVM with an embedded Postgres ({@link LocalCluster}). */
+@Command(
+    name = "dev",
+    header = "Run all of Reach in this JVM with an embedded Postgres (local mode).",
+    description = "Runs an embedded Postgres, a one-member cluster on 127.0.0.1 (a cluster name of its own, so it"
+        + " never joins another), the orchestrator, the artifact store, runners and the hub. Other REACH_* variables"
+        + " still apply. Ctrl-C or SIGTERM stops everything and exits 0.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:stopped by a signal after running normally",
+      "1:local mode could not start",
+      "2:bad usage or an invalid REACH_* value"},
+    mixinStandardHelpOptions = true)
+public final class DevCommand implements Callable<Integer> {
+  private static final Logger LOG = Logger.getLogger(DevCommand.class.getName());
+  private final Cli cli;
+
+  @Spec CommandSpec spec;
+
+  int port = 8080;
+  int slots = 2;
+  int runners = 2;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Keep the database, artifacts and runner state here across restarts (default: a fresh temporary directory removed at exit).")
+  Path dataDir;
+
+  public DevCommand(Cli cli) {
+    this.cli = cli;
+  }
+
+  @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
+      description = "The hub's HTTP port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+  void port(int value) {
+    this.port = range("--port", value, 0, 65535);
+  }
+
+  @Option(names = "--slots", paramLabel = "N", defaultValue = "2",
+      description = "Job slots per runner (default: ${DEFAULT-VALUE}).")
+  void slots(int value) {
+    this.slots = range("--slots", value, 1, 1024);
+  }
+
+  @Option(names = "--runners", paramLabel = "N", defaultValue = "2",
+      description = "How many runners (default: ${DEFAULT-VALUE}; 0 runs none).")
+  void runners(int value) {
+    this.runners = range("--runners", value, 0, 64);
+  }
+
+  private int range(String option, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "Invalid value for option '" + option + "': " + value + " is not between " + min + " and " + max);
+    }
+    return value;
+  }
+
+  @Override
+  public Integer call() {
+    LocalCluster.Options options = LocalCluster.options()
+        .env(cli.env()).port(port).slots(slots).runners(runners).dataDir(dataDir);
+    StopSignal stop = cli.stopSignals().get();
+    try {
+      LocalCluster cluster;
+      try {
+        // ConfigException (a bad REACH_* value) passes through: exit 2, naming the variable.
+        cluster = LocalCluster.start(options);
+      } catch (LocalCluster.LocalClusterException e) {
+        throw new CliException(ExitCodes.FAILED, "reachctl dev: could not start: " + e.getMessage(), e);
+      }
+      try {
+        int p = cluster.hubPort();
+        cli.out().printf("Reach is up: http://127.0.0.1:%d/ (API http://127.0.0.1:%d/api/v1/runs)%n", p, p);
+        cli.out().printf("Database: %s (data in %s%s)%n", cluster.dbUrl(), cluster.dataDir(),
+            cluster.temporaryDataDir() ? ", removed at exit" : "");
+        cli.out().printf("Runners: %s; artifact store %s. Ctrl-C stops.%n",
+            cluster.runnerCount() == 0 ? "none" : cluster.runnerCount() + " with " + slots + " slots each",
+            cluster.artifactStoreUrl());
+        cli.out().flush();
+        stop.await();
+        LOG.info(stop.reason() + ": stopping local mode");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        cluster.close();
+      }
+      return ExitCodes.OK;
+    } finally {
+      stop.finished();
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.reach.cli;
+
+import dev.reach.cli.logging.Logging;
+import dev.reach.shared.config.ConfigException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code reachctl}: run Reach locally or one service per JVM, and talk to its API. */
+@Command(
+    name = "reachctl",
+    mixinStandardHelpOptions = true,
+    versionProvider = ReachCtl.Version.class,
+    description = "Run Reach (local mode or one service per JVM) and talk to its API.",
+    subcommands = {
+      DevCommand.class,
+      dev.reach.cli.bench.BenchCommand.class,
+      ServiceCommand.class,
+      SubmitCommand.class,
+      StatusCommand.class,
+      LogsCommand.class,
+      CancelCommand.class,
+      RunnersCommand.class,
+      CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:failure (API error, failed start, run did not succeed)",
+      "2:bad usage or an invalid REACH_* value",
+      "3:cannot reach the API"})
+public final class ReachCtl implements Callable<Integer> {
+  private static final Logger LOG = Logger.getLogger(ReachCtl.class.getName());
+
+  @Spec CommandSpec spec;
+
+  public static void main(String[] args) {
+    Logging.configure();
+    int code = execute(args, Cli.process());
+    if (ProcessStopSignal.jvmShuttingDown()) {
+      return; // the JVM is already exiting (a shutdown hook asked the command to stop)
+    }
+    System.exit(code);
+  }
+
+  /** Runs {@code reachctl args} in this JVM with the given environment and streams; returns the exit code. */
+  public static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    return execute(args, new Cli(env, System.in, out, err, ProcessStopSignal::install));
+  }
+
+  public static int execute(String[] args, Cli cli) {
+    return commandLine(cli).execute(args);
+  }
+
+  /** The picocli command tree, each command built with {@code cli}. */
+  public static CommandLine commandLine(Cli cli) {
+    CommandLine cl = new CommandLine(new ReachCtl(), new Factory(cli));
+    cl.setOut(new PrintWriter(new OutputStreamWriter(cli.out(), StandardCharsets.UTF_8), true));
+    cl.setErr(new PrintWriter(new OutputStreamWriter(cli.err(), StandardCharsets.UTF_8), true));
+    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, commandLine));
+    return cl;
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.USAGE;
+  }
+
+  private static int handle(Exception e, CommandLine commandLine) {
+    PrintWriter err = commandLine.getErr();
+    if (e instanceof ConfigException ce) {
+      err.println("reachctl " + commandLine.getCommandName() + ": " + ce.getMessage());
+      err.flush();
+      return ExitCodes.USAGE;
+    }
+    if (e instanceof CommandLine.ParameterException pe) {
+      err.println(pe.getMessage());
+      pe.getCommandLine().usage(err);
+      err.flush();
+      return ExitCodes.USAGE;
+    }
+    if (e instanceof CliException ce) {
+      err.println(ce.getMessage());
+      err.flush();
+      return ce.exitCode();
+    }
+    LOG.log(Level.SEVERE, "reachctl " + commandLine.getCommandName() + " failed", e);
+    err.println("reachctl " + commandLine.getCommandName() + ": " + Futures.describe(e));
+    err.flush();
+    return ExitCodes.FAILED;
+  }
+
+  /** Builds commands that take a {@link Cli}; everything else the picocli way. */
+  static final class Factory implements CommandLine.IFactory {
+    private final Cli cli;
+    private final CommandLine.IFactory fallback = CommandLine.defaultFactory();
+
+    Factory(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      try {
+        Constructor<K> c = cls.getConstructor(Cli.class);
+        return c.newInstance(cli);
+      } catch (NoSuchMethodException e) {
+        return fallback.create(cls);
+      }
+    }
+  }
+
+  /** {@code reachctl VERSION} from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = ReachCtl.class.getPackage().getImplementationVersion();
+      return new String[] {"reachctl " + (v == null ? "(development build)" : v) + ", Java " + System.getProperty("java.version")};
+    }
+  }
+}

@@ -1,0 +1,221 @@
+package dev.reach.cli.bench;
+
+import dev.reach.cli.LocalCluster;
+import dev.reach.shared.db.Db;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Throughput and latency of local mode, printed as figures (no pass/fail): a burst of jobs
+ * running {@code true} submitted as one run, then single-job runs submitted one at a time into an
+ * idle system. Submit→start is the runner's spawn time minus the client's send time (same host).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmark local mode: jobs/s and submit->start latency, CPU and database round trips per job.")
+public final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--jobs", defaultValue = "1000", description = "jobs in the burst (default ${DEFAULT-VALUE})")
+  int jobs;
+
+  @Option(names = "--runners", defaultValue = "2", description = "runners (default ${DEFAULT-VALUE})")
+  int runners;
+
+  @Option(names = "--slots", defaultValue = "8", description = "slots per runner (default ${DEFAULT-VALUE})")
+  int slots;
+
+  @Option(names = "--idle-jobs", defaultValue = "200", description = "single-job runs into an idle system (default ${DEFAULT-VALUE})")
+  int idleJobs;
+
+  @Option(names = "--idle-gap-ms", defaultValue = "20", description = "gap between idle submissions (default ${DEFAULT-VALUE})")
+  int idleGapMs;
+
+  @Option(names = "--warmup", defaultValue = "300", description = "jobs run first and not counted (default ${DEFAULT-VALUE})")
+  int warmup;
+
+  @Option(names = "--command", defaultValue = "true", description = "the job command (default ${DEFAULT-VALUE})")
+  String command;
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @Override
+  public Integer call() throws Exception {
+    System.out.printf("Reach benchmark: local mode, %d runners x %d slots, command '%s', %d cores%n",
+        runners, slots, command, Runtime.getRuntime().availableProcessors());
+    try (LocalCluster lc = LocalCluster.start(LocalCluster.options().port(0).runners(runners).slots(slots));
+        Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + lc.dbPort() + "/" + database(lc), "postgres", "postgres")) {
+      String api = lc.apiUrl();
+      long postmaster = postmasterPid(db);
+      awaitRunners(db, runners);
+
+      System.out.printf("warm-up: %d jobs...%n", warmup);
+      burst(api, db, warmup, postmaster, false);
+
+      System.out.printf("%nburst: %d jobs submitted as one run%n", jobs);
+      burst(api, db, jobs, postmaster, true);
+
+      System.out.printf("%nidle: %d single-job runs, one every %d ms%n", idleJobs, idleGapMs);
+      idle(api, db, postmaster);
+    }
+    return 0;
+  }
+
+  private void burst(String api, Connection db, int n, long postmaster, boolean print) throws Exception {
+    JsonArray list = new JsonArray();
+    for (int i = 0; i < n; i++) {
+      list.add(new JsonObject().put("name", "j" + i).put("command", command));
+    }
+    String body = new JsonObject().put("name", "bench-burst").put("jobs", list).encode();
+    CpuSample cpu0 = CpuSample.take(postmaster);
+    long rt0 = Db.totalRoundTrips();
+    long sentAt = System.currentTimeMillis();
+    String runId = submit(api, body);
+    long acceptedAt = System.currentTimeMillis();
+    awaitFinished(db, List.of(runId), Duration.ofMinutes(10));
+    CpuSample cpu = CpuSample.take(postmaster).minus(cpu0);
+    long rt = Db.totalRoundTrips() - rt0;
+    if (!print) {
+      return;
+    }
+    double[] startLatency = new double[n];
+    long lastEnd = 0;
+    int succeeded = 0;
+    int i = 0;
+    try (PreparedStatement st = db.prepareStatement(
+        "SELECT extract(epoch FROM a.spawned_at) * 1000 AS spawned, extract(epoch FROM a.ended_at) * 1000 AS ended, j.state::text"
+            + " FROM jobs j JOIN attempts a ON a.job_id = j.id AND a.number = j.attempt WHERE j.run_id = ?::uuid")) {
+      st.setString(1, runId);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          startLatency[i++] = rs.getDouble(1) - sentAt;
+          lastEnd = Math.max(lastEnd, (long) rs.getDouble(2));
+          if ("SUCCEEDED".equals(rs.getString(3))) {
+            succeeded++;
+          }
+        }
+      }
+    }
+    double seconds = (lastEnd - sentAt) / 1000.0;
+    System.out.printf("  %d/%d succeeded; submission accepted in %d ms%n", succeeded, n, acceptedAt - sentAt);
+    System.out.printf("  throughput: %.0f jobs/s (submit of the run to the last job's end: %.2f s)%n", n / seconds, seconds);
+    System.out.printf("  submit->start: %s%n", new Percentiles(java.util.Arrays.copyOf(startLatency, i)).summary());
+    printCost(cpu, rt, n);
+  }
+
+  private void idle(String api, Connection db, long postmaster) throws Exception {
+    List<String> ids = new ArrayList<>();
+    List<Long> sent = new ArrayList<>();
+    CpuSample cpu0 = CpuSample.take(postmaster);
+    long rt0 = Db.totalRoundTrips();
+    long next = System.nanoTime();
+    for (int i = 0; i < idleJobs; i++) {
+      long wait = next - System.nanoTime();
+      if (wait > 0) {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000)); // the pacing of the load itself
+      }
+      next += idleGapMs * 1_000_000L;
+      String body = new JsonObject().put("name", "bench-idle-" + i)
+          .put("jobs", new JsonArray().add(new JsonObject().put("name", "j").put("command", command))).encode();
+      sent.add(System.currentTimeMillis());
+      ids.add(submit(api, body));
+    }
+    awaitFinished(db, ids, Duration.ofMinutes(5));
+    CpuSample cpu = CpuSample.take(postmaster).minus(cpu0);
+    long rt = Db.totalRoundTrips() - rt0;
+    double[] lat = new double[ids.size()];
+    try (PreparedStatement st = db.prepareStatement(
+        "SELECT extract(epoch FROM a.spawned_at) * 1000 FROM jobs j JOIN attempts a ON a.job_id = j.id AND a.number = 1"
+            + " WHERE j.run_id = ?::uuid")) {
+      for (int i = 0; i < ids.size(); i++) {
+        st.setString(1, ids.get(i));
+        try (ResultSet rs = st.executeQuery()) {
+          rs.next();
+          lat[i] = rs.getDouble(1) - sent.get(i);
+        }
+      }
+    }
+    System.out.printf("  submit->start: %s%n", new Percentiles(lat).summary());
+    printCost(cpu, rt, ids.size());
+  }
+
+  private static void printCost(CpuSample cpu, long roundTrips, int n) {
+    System.out.printf("  CPU per job: Reach JVM %.2f ms, job processes (watcher + sh) %.2f ms, Postgres %.2f ms%n",
+        cpu.jvmMs() / (double) n, cpu.jobsMs() / (double) n, cpu.postgresMs() / (double) n);
+    System.out.printf("  database round trips per job: %.2f (all services; heartbeats and reaper included)%n",
+        roundTrips / (double) n);
+  }
+
+  private String submit(String api, String body) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/runs"))
+        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException("submit answered " + r.statusCode() + ": " + r.body());
+    }
+    return new JsonObject(r.body()).getString("id");
+  }
+
+  private static void awaitFinished(Connection db, List<String> runIds, Duration limit) throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    String[] ids = runIds.toArray(String[]::new);
+    try (PreparedStatement st = db.prepareStatement(
+        "SELECT count(*) FROM jobs WHERE run_id = ANY (?::uuid[]) AND state IN ('QUEUED', 'LEASED', 'RUNNING')")) {
+      st.setArray(1, db.createArrayOf("text", ids));
+      while (true) {
+        try (ResultSet rs = st.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) == 0) {
+            return;
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("jobs still unfinished after " + limit);
+        }
+        Thread.sleep(20); // polling interval of the measurement loop
+      }
+    }
+  }
+
+  private static void awaitRunners(Connection db, int n) throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    try (PreparedStatement st = db.prepareStatement("SELECT count(*) FROM runners")) {
+      while (true) {
+        try (ResultSet rs = st.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) >= n) {
+            return;
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("runners did not register");
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  private static String database(LocalCluster lc) {
+    String url = lc.dbUrl();
+    return url.substring(url.lastIndexOf('/') + 1);
+  }
+
+  private static long postmasterPid(Connection db) throws SQLException {
+    try (var st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      return CpuSample.stat(rs.getInt(1))[4];
+    }
+  }
+}
