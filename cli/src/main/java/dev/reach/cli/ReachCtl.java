@@ -44,6 +44,12 @@ public final class ReachCtl implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
+    // Spawn job watchers with vfork instead of through the jspawnhelper program: one exec less per
+    // job (measured: job-process CPU 7.1 -> 5.8 ms per job in the benchmark). Must be set before
+    // the first process is started; an explicit -D setting wins.
+    if (System.getProperty("jdk.lang.Process.launchMechanism") == null) {
+      System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
+    }
     Logging.configure();
     int code = execute(args, Cli.process());
     if (ProcessStopSignal.jvmShuttingDown()) {

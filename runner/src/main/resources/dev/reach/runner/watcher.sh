@@ -58,7 +58,7 @@ while :; do
     case $line in
       "d "*) deadline=${line#d } ;;
       k) finish_killed cancelled ;;
-      c) fast=40 ;;
+      c) fast=5 ;;
     esac
   else
     rc=$?
@@ -83,7 +83,7 @@ while :; do
   fi
   if [ "$fast" -gt 0 ]; then
     fast=$((fast - 1))
-    poll=0.002
+    poll=0.004
   else
     poll=0.1
   fi
