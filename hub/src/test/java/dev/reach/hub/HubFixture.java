@@ -14,8 +14,17 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
-/** A hub on a plain (non-clustered) Vert.x with an HTTP client pointed at it. */
+/**
+ * A hub on a plain (non-clustered) Vert.x with an HTTP client pointed at it.
+ *
+ * <p>The tests run on their own thread, not on Vert.x's, so whatever handles a response (its
+ * {@code body()}, its handlers) is chained inside the request's callbacks, never onto a returned
+ * future from the test thread: the event loop delivers a response's body and end right after its
+ * headers, and a handler the test thread attaches only after that (it can lag by milliseconds, more
+ * so while the JVM is still warming up) finds them gone and waits forever.
+ */
 final class HubFixture implements AutoCloseable {
   static final long WAIT_SECONDS = 20;
 
@@ -66,9 +75,8 @@ final class HubFixture implements AutoCloseable {
 
   HttpReply call(HttpMethod method, String uri, MultiMap headers, Buffer body) {
     RequestOptions options = options(method, uri).setHeaders(headers);
-    return await(client.request(options)
-        .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> new HttpReply(resp.statusCode(), resp.headers(), b))));
+    return await(client.request(options).compose(req -> (body == null ? req.send() : req.send(body))
+        .compose(resp -> resp.body().map(b -> new HttpReply(resp.statusCode(), resp.headers(), b)))));
   }
 
   HttpReply get(String uri) {
@@ -84,9 +92,13 @@ final class HubFixture implements AutoCloseable {
     return call(HttpMethod.POST, uri, headers, body.toBuffer());
   }
 
-  /** Opens a request and resolves as soon as the response headers arrive (the body is then streamed). */
-  Future<HttpClientResponse> open(String uri) {
-    return client.request(options(HttpMethod.GET, uri)).compose(req -> req.send());
+  /**
+   * Opens a request and resolves, as soon as the response headers arrive, with what {@code onHead}
+   * makes of the response (the body is then streamed). {@code onHead} runs on the event loop before
+   * any of the body is delivered, so that is where the body's handlers must be set.
+   */
+  <T> Future<T> open(String uri, Function<HttpClientResponse, T> onHead) {
+    return client.request(options(HttpMethod.GET, uri)).compose(req -> req.send().map(onHead));
   }
 
   @Override

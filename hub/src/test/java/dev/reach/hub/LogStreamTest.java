@@ -165,7 +165,7 @@ class LogStreamTest {
     AtomicLong received = new AtomicLong();
     AtomicBoolean corrupt = new AtomicBoolean();
 
-    StreamedBody body = HubFixture.await(StreamedBody.open(f, LOG).map(b -> {
+    StreamedBody body = HubFixture.await(StreamedBody.open(f, LOG, b -> {
       b.response.pause();
       b.response.handler(buf -> {
         long at = received.get();

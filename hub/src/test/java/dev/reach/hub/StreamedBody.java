@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpClientResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** A response body read as it streams in, with futures for "contains this text" and "ended". */
 final class StreamedBody {
@@ -25,7 +26,16 @@ final class StreamedBody {
   }
 
   static Future<StreamedBody> open(HubFixture f, String uri) {
-    return f.open(uri).map(StreamedBody::new);
+    return open(f, uri, b -> b);
+  }
+
+  /**
+   * Opens {@code uri} and hands the body, as the headers arrive and before any of it is read, to
+   * {@code setUp} (on the event loop), the place for anything that must be in effect from the first
+   * byte on, such as pausing the response or taking over its handler.
+   */
+  static <T> Future<T> open(HubFixture f, String uri, Function<StreamedBody, T> setUp) {
+    return f.open(uri, response -> setUp.apply(new StreamedBody(response)));
   }
 
   private synchronized void onData(Buffer b) {

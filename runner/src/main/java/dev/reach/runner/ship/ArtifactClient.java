@@ -61,8 +61,8 @@ public final class ArtifactClient {
                 .setMethod(HttpMethod.PUT)
                 .setAbsoluteURI(base + "/v1/artifacts/" + jobId + "/" + attempt + "/" + encodePath(name) + "?token=" + token)
                 .setTimeout(timeoutMs * 6))
-            .compose(req -> req.send(f))
-            .compose(resp -> resp.body().map(body -> answer(resp.statusCode(), body)))
+            // the body is read inside the send's callback, before any of it can be delivered
+            .compose(req -> req.send(f).compose(resp -> resp.body().map(body -> answer(resp.statusCode(), body))))
             .eventually(f::close)))
         .onFailure(t -> baseUrl = null);
   }
@@ -70,8 +70,7 @@ public final class ArtifactClient {
   private Future<JsonObject> send(HttpMethod method, String path, Buffer body) {
     return baseUrl()
         .compose(base -> http.request(new RequestOptions().setMethod(method).setAbsoluteURI(base + path).setTimeout(timeoutMs)))
-        .compose(req -> req.send(body))
-        .compose(resp -> resp.body().map(b -> answer(resp.statusCode(), b)))
+        .compose(req -> req.send(body).compose(resp -> resp.body().map(b -> answer(resp.statusCode(), b))))
         .onFailure(t -> {
           if (!(t instanceof ReachException re) || re.retryable()) {
             baseUrl = null;
