@@ -206,9 +206,4 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
   public void settled(Execution e) {
     held.remove(e.token());
   }
-
-  /** Tokens held now (for status and tests). */
-  public int heldCount() {
-    return held.size();
-  }
 }

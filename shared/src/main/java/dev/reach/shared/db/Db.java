@@ -11,11 +11,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
  * The reactive Postgres pool, with every failure classified into the error contract (fail closed:
@@ -71,13 +69,6 @@ public final class Db {
     return pool.preparedQuery(sql.text()).execute(params).recover(t -> Future.failedFuture(DbErrors.classify(t)));
   }
 
-  /** Runs {@code work} in one transaction (committed when its future succeeds, else rolled back). */
-  public <T> Future<T> inTransaction(Function<Tx, Future<T>> work) {
-    count(2); // BEGIN and COMMIT
-    return pool.withTransaction(conn -> work.apply(new Tx(conn, this::count)))
-        .recover(t -> Future.failedFuture(DbErrors.classify(t)));
-  }
-
   public Future<Void> ping() {
     count(1);
     return pool.query("SELECT 1").execute().<Void>mapEmpty().recover(t -> Future.failedFuture(DbErrors.classify(t)));
@@ -93,26 +84,5 @@ public final class Db {
 
   public Future<Void> close() {
     return pool.close();
-  }
-
-  /** A connection inside a transaction. */
-  public static final class Tx {
-    private final SqlConnection conn;
-    private final java.util.function.LongConsumer counter;
-
-    Tx(SqlConnection conn, java.util.function.LongConsumer counter) {
-      this.conn = conn;
-      this.counter = counter;
-    }
-
-    public Future<RowSet<Row>> query(Sql sql, Tuple params) {
-      counter.accept(1);
-      return conn.preparedQuery(sql.text()).execute(params);
-    }
-
-    public Future<RowSet<Row>> script(String sqlText) {
-      counter.accept(1);
-      return conn.query(sqlText).execute();
-    }
   }
 }
