@@ -17,6 +17,21 @@ public final class Addresses {
   public static final String HEARTBEAT = "reach.orchestrator.heartbeat";
   public static final String STARTED = "reach.orchestrator.started";
   public static final String COMPLETE = "reach.orchestrator.complete";
+  /** A runner's new incarnation has swept its predecessor's leftovers: expire that runner's older leases now. */
+  public static final String RUNNER_RESTARTED = "reach.orchestrator.runner.restarted";
+  public static final String LIST_DEAD_LETTERS = "reach.orchestrator.dead-letter.list";
+  public static final String GET_DEAD_LETTER = "reach.orchestrator.dead-letter.get";
+  /** Creates a new run from a dead letter's job (the new run points to the old one). */
+  public static final String REQUEUE_DEAD_LETTER = "reach.orchestrator.dead-letter.requeue";
+  /** Leadership, breaker and outage state of the orchestrators (any instance answers for itself). */
+  public static final String ORCHESTRATOR_STATUS = "reach.orchestrator.status";
+
+  // orchestrator, leader only (consumed only by the holder of the leader lock)
+  /**
+   * A heartbeat sent while the database is unreachable: the leader answers with an outage
+   * extension (one TTL, capped in total by REACH_OUTAGE_RIDE_THROUGH_MS) instead of a renewal.
+   */
+  public static final String OUTAGE_HEARTBEAT = "reach.orchestrator.leader.outage-heartbeat";
 
   // runners, publish
   /** Work was queued: idle runners should claim now instead of waiting for their fallback poll. */

@@ -37,7 +37,17 @@ public record ReachConfig(
     String artifactUrl,
     long logMaxBytes,
     long artifactMaxBytes,
-    boolean testMode) {
+    boolean testMode,
+    int dbBreakerFailures,
+    long dbBreakerResetMs,
+    long outageRideThroughMs,
+    long drainTimeoutMs,
+    double massExpiryShare,
+    int massExpiryMinLeases,
+    long clockJumpMs,
+    long runnerMinFreeDiskBytes,
+    int artifactRetryTries,
+    long artifactRetryMaxDelayMs) {
 
   public static final String DEFAULT_DB_URL = "postgresql://reach:reach@127.0.0.1:5432/reach";
   public static final long DEFAULT_LEASE_TTL_MS = 15_000;
@@ -95,11 +105,22 @@ public record ReachConfig(
     long logMax = r.longValue("REACH_LOG_MAX_BYTES", 64L * 1024 * 1024, 1024, 1L << 40);
     long artifactMax = r.longValue("REACH_ARTIFACT_MAX_BYTES", 1024L * 1024 * 1024, 1024, 1L << 40);
     boolean testMode = r.bool("REACH_TEST_MODE", false);
+    int breakerFailures = r.intValue("REACH_DB_BREAKER_FAILURES", 3, 1, 1000);
+    long breakerReset = r.longValue("REACH_DB_BREAKER_RESET_MS", 2_000, 100, 600_000);
+    long rideThrough = r.longValue("REACH_OUTAGE_RIDE_THROUGH_MS", 60_000, 0, 3_600_000);
+    long drain = r.longValue("REACH_DRAIN_TIMEOUT_MS", 30_000, 0, 3_600_000);
+    long sharePercent = r.longValue("REACH_MASS_EXPIRY_PERCENT", 50, 1, 100);
+    int massMin = r.intValue("REACH_MASS_EXPIRY_MIN_LEASES", 4, 1, 1_000_000);
+    long clockJump = r.longValue("REACH_CLOCK_JUMP_MS", 5_000, 100, 3_600_000);
+    long minFree = r.longValue("REACH_RUNNER_MIN_FREE_DISK_BYTES", 256L * 1024 * 1024, 0, 1L << 50);
+    int retryTries = r.intValue("REACH_ARTIFACT_RETRY_TRIES", 6, 1, 100);
+    long retryMax = r.longValue("REACH_ARTIFACT_RETRY_MAX_DELAY_MS", 5_000, 10, 600_000);
     r.validate();
     return new ReachConfig(
         db, poolSize, connectTimeout, statementTimeout, clusterName, host, publicHost, clusterPort, members, ebPort,
         hbMs, maxNoHb, httpHost, httpPort, requestTimeout, maxBody, ttl, margin, reaper, slots, labels, runnerId, poll,
-        stateDir, artifactDir, artifactUrl, logMax, artifactMax, testMode);
+        stateDir, artifactDir, artifactUrl, logMax, artifactMax, testMode, breakerFailures, breakerReset, rideThrough,
+        drain, sharePercent / 100.0, massMin, clockJump, minFree, retryTries, retryMax);
   }
 
   private static String defaultRunnerId() {

@@ -16,18 +16,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The reactive Postgres pool, with every failure classified into the error contract (fail closed:
- * no database, no transition) and a count of round trips for the benchmark.
+ * The reactive Postgres pool behind a circuit breaker, with every failure classified into the
+ * error contract (fail closed: no database, no transition) and a count of round trips for the
+ * benchmark.
  */
 public final class Db {
   /** Round trips of every pool in this JVM (for the benchmark). */
   private static final AtomicLong ALL_ROUND_TRIPS = new AtomicLong();
 
   private final Pool pool;
+  private final DbBreaker breaker;
   private final AtomicLong roundTrips = new AtomicLong();
 
-  private Db(Pool pool) {
+  private Db(Pool pool, DbBreaker breaker) {
     this.pool = pool;
+    this.breaker = breaker;
   }
 
   public static long totalRoundTrips() {
@@ -50,7 +53,8 @@ public final class Db {
         .setPreparedStatementCacheMaxSize(256)
         .setPipeliningLimit(16)
         .addProperty("application_name", "reach")
-        .addProperty("statement_timeout", String.valueOf(cfg.dbStatementTimeoutMs()));
+        .addProperty("statement_timeout", String.valueOf(cfg.dbStatementTimeoutMs()))
+        .addProperty("idle_in_transaction_session_timeout", String.valueOf(cfg.dbStatementTimeoutMs() * 3));
     PoolOptions poolOptions = new PoolOptions()
         .setMaxSize(cfg.dbPoolSize())
         .setConnectionTimeout((int) cfg.dbConnectTimeoutMs())
@@ -58,20 +62,34 @@ public final class Db {
         .setMaxWaitQueueSize(10_000)
         .setShared(false)
         .setName("reach-pool");
-    NetClientOptions net = new NetClientOptions().setConnectTimeout((int) cfg.dbConnectTimeoutMs()).setTcpNoDelay(true);
+    NetClientOptions net = new NetClientOptions().setConnectTimeout((int) cfg.dbConnectTimeoutMs()).setTcpNoDelay(true)
+        .setTcpKeepAlive(true);
     Pool pool = PgBuilder.pool().with(poolOptions).with(net).connectingTo(connect).using(vertx).build();
-    return new Db(pool);
+    return new Db(pool, new DbBreaker(vertx, cfg));
   }
 
-  /** One statement, one round trip. */
+  /**
+   * One statement, one round trip, through the circuit breaker: it fails at once with
+   * {@code DB_CIRCUIT_OPEN} while the breaker is open, and a statement the server does not answer
+   * within the statement timeout (a frozen server) fails with {@code DB_UNAVAILABLE}.
+   */
   public Future<RowSet<Row>> query(Sql sql, Tuple params) {
-    count(1);
-    return pool.preparedQuery(sql.text()).execute(params).recover(t -> Future.failedFuture(DbErrors.classify(t)));
+    return breaker.call(() -> {
+      count(1);
+      return pool.preparedQuery(sql.text()).execute(params);
+    });
   }
 
   public Future<Void> ping() {
-    count(1);
-    return pool.query("SELECT 1").execute().<Void>mapEmpty().recover(t -> Future.failedFuture(DbErrors.classify(t)));
+    return breaker.<RowSet<Row>>call(() -> {
+      count(1);
+      return pool.query("SELECT 1").execute();
+    }).mapEmpty();
+  }
+
+  /** The breaker in front of every statement of this pool. */
+  public DbBreaker breaker() {
+    return breaker;
   }
 
   public long roundTrips() {
@@ -83,6 +101,7 @@ public final class Db {
   }
 
   public Future<Void> close() {
+    breaker.close();
     return pool.close();
   }
 }

@@ -5,7 +5,7 @@ import io.vertx.pgclient.PgException;
 /**
  * Classifies failures of database calls by SQL state, never by message text. Anything that is not
  * an error reported by the server (closed connection, refused connect, pool wait timeout) means
- * the database could not be reached: fail closed with a retryable {@code DATABASE_UNAVAILABLE}.
+ * the database could not be reached: fail closed with a retryable {@code DB_UNAVAILABLE}.
  */
 public final class DbErrors {
   private DbErrors() {}
@@ -22,7 +22,7 @@ public final class DbErrors {
       }
       // serialization failure, deadlock, statement timeout: safe to retry shortly.
       if (state.equals("40001") || state.equals("40P01") || state.equals("57014")) {
-        return new ReachException(ErrorCode.DATABASE_UNAVAILABLE, "database busy, retry", null, 200, t);
+        return new ReachException(ErrorCode.DB_UNAVAILABLE, "database busy, retry", null, 200, t);
       }
       // raised by the jobs_transition_guard trigger
       if (state.equals("RT001")) {
@@ -34,6 +34,6 @@ public final class DbErrors {
   }
 
   private static ReachException unavailable(Throwable t) {
-    return new ReachException(ErrorCode.DATABASE_UNAVAILABLE, "database unavailable, retry later", null, 2000, t);
+    return new ReachException(ErrorCode.DB_UNAVAILABLE, "database unavailable, retry later", null, 2000, t);
   }
 }

@@ -29,6 +29,19 @@ public final class HealthRegistry {
     return this;
   }
 
+  /**
+   * The lifecycle of one service of this JVM; {@code /health/ready} fails unless it is
+   * {@code HEALTHY} (so a draining service is taken out of rotation).
+   */
+  public Lifecycle lifecycle(String service, java.time.Clock clock) {
+    Lifecycle lifecycle = new Lifecycle(service, clock);
+    ready.register("lifecycle." + service, CHECK_TIMEOUT_MS, p -> {
+      io.vertx.core.json.JsonObject data = lifecycle.describe();
+      p.tryComplete(lifecycle.state().ready() ? Status.OK(data) : Status.KO(data));
+    });
+    return lifecycle;
+  }
+
   public HealthChecks ready() {
     return ready;
   }

@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * Why an attempt (and possibly its job) ended. The wire and database form is the lower-case name.
  * Reasons marked "lost" count against {@code max_lost_attempts}; "own failures" against
- * {@code max_attempts}.
+ * {@code max_attempts}; "released" requeues without charging either.
  */
 public enum EndReason {
   /** The process exited; the exit code decides success (own failure when non-zero). */
@@ -18,8 +18,11 @@ public enum EndReason {
   LEASE_EXPIRED(Kind.LOST),
   /** The runner restarted with a new incarnation; its old leases were freed. */
   RUNNER_RESTARTED(Kind.LOST),
-  /** The runner was shutting down and killed the job; retried at once. */
-  INTERRUPTED(Kind.LOST),
+  /**
+   * The runner was draining (SIGTERM) and killed the job after the drain timeout; the job is
+   * requeued at once without charging a budget (an orderly stop is nobody's failure).
+   */
+  INTERRUPTED(Kind.RELEASED),
   /** The runner's watcher killed the job because its own lease deadline passed. */
   SELF_FENCED(Kind.LOST),
   /** The orchestrator granted a lease the runner reports it never received. */
@@ -33,6 +36,7 @@ public enum EndReason {
   public enum Kind {
     OWN,
     LOST,
+    RELEASED,
     NONE
   }
 

@@ -70,6 +70,6 @@ class TransitionsTest {
     assertThat(EndReason.LEASE_EXPIRED.wire()).isEqualTo("lease_expired");
     assertThat(EndReason.fromWire("self_fenced")).isEqualTo(EndReason.SELF_FENCED);
     assertThat(EndReason.TIMEOUT.kind()).isEqualTo(EndReason.Kind.OWN);
-    assertThat(EndReason.INTERRUPTED.kind()).isEqualTo(EndReason.Kind.LOST);
+    assertThat(EndReason.INTERRUPTED.kind()).isEqualTo(EndReason.Kind.RELEASED);
   }
 }
