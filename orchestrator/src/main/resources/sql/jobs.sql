@@ -6,19 +6,44 @@
 -- name: claim
 -- Leases up to $6 queued jobs whose labels the runner has. A retried claim (same request id $1)
 -- returns the leases it granted the first time instead of new ones.
+-- Crash attribution: a job on its last strike (lost before, and one more loss would quarantine it)
+-- runs alone — only a runner incarnation that holds no lease gets it, it gets nothing else in that
+-- claim, and while it holds it, it gets nothing more. So a poison pill that kills its runner is
+-- quarantined, and its innocent neighbours run their last attempt without it.
 -- $1 claim request id, $2 runner id, $3 incarnation, $4 claim seq, $5 runner labels, $6 limit,
 -- $7 ttl ms, $8 now
 WITH prior AS (
   SELECT a.job_id, a.token FROM attempts a WHERE a.claim_request = $1
-), picked AS (
+), holding AS (
+  SELECT count(*) AS leases,
+         count(*) FILTER (WHERE h.lost_attempts > 0 AND h.lost_attempts + 1 >= h.max_lost_attempts) AS solo
+    FROM jobs h
+   WHERE h.runner_id = $2 AND h.incarnation = $3 AND h.state IN ('LEASED', 'RUNNING')
+), solo_pick AS (
   SELECT j.id
     FROM jobs j
    WHERE j.state = 'QUEUED'
+     AND j.lost_attempts > 0 AND j.lost_attempts + 1 >= j.max_lost_attempts
      AND j.labels <@ $5::text[]
      AND NOT EXISTS (SELECT 1 FROM prior)
+     AND (SELECT leases FROM holding) = 0
+   ORDER BY j.queued_at, j.id
+   LIMIT 1
+     FOR UPDATE SKIP LOCKED
+), shared_pick AS (
+  SELECT j.id
+    FROM jobs j
+   WHERE j.state = 'QUEUED'
+     AND NOT (j.lost_attempts > 0 AND j.lost_attempts + 1 >= j.max_lost_attempts)
+     AND j.labels <@ $5::text[]
+     AND NOT EXISTS (SELECT 1 FROM prior)
+     AND NOT EXISTS (SELECT 1 FROM solo_pick)
+     AND (SELECT solo FROM holding) = 0
    ORDER BY j.queued_at, j.id
    LIMIT $6
      FOR UPDATE SKIP LOCKED
+), picked AS (
+  SELECT id FROM solo_pick UNION ALL SELECT id FROM shared_pick
 ), leased AS (
   UPDATE jobs j
      SET state = 'LEASED',
@@ -133,10 +158,11 @@ SELECT (SELECT count(*) FROM moved) AS moved, j.state::text AS state, j.lease_to
 
 -- name: complete
 -- Ends the attempt holding the current token. The job goes to SUCCEEDED (exit 0), back to
--- QUEUED while its budget lasts, or to FAILED / QUARANTINED / CANCELLED. The last SELECT reads
+-- QUEUED while its budget lasts (at once and free for 'released': a draining runner's interrupted
+-- job), or to FAILED / QUARANTINED / CANCELLED. The last SELECT reads
 -- the attempt as it was before this statement, so the caller can tell a duplicate delivery of an
 -- accepted completion from a stale token.
--- $1 job id, $2 token, $3 exit code (nullable), $4 reason, $5 budget kind ('own'|'lost'|'none'),
+-- $1 job id, $2 token, $3 exit code (nullable), $4 reason, $5 budget kind ('own'|'lost'|'released'|'none'),
 -- $6 now, $7 log metadata jsonb (nullable)
 WITH current_attempt AS (
   SELECT j.id, j.run_id, j.attempt, j.failed_attempts, j.lost_attempts, j.max_attempts, j.max_lost_attempts
@@ -149,12 +175,14 @@ WITH current_attempt AS (
            WHEN $4 = 'exit_code' AND $3::int = 0 THEN 'SUCCEEDED'
            WHEN $5 = 'own' THEN CASE WHEN c.failed_attempts + 1 < c.max_attempts THEN 'QUEUED' ELSE 'FAILED' END
            WHEN $5 = 'lost' THEN CASE WHEN c.lost_attempts + 1 < c.max_lost_attempts THEN 'QUEUED' ELSE 'QUARANTINED' END
+           WHEN $5 = 'released' THEN 'QUEUED'
            ELSE 'CANCELLED'
          END::job_state AS next_state,
          CASE
            WHEN $4 = 'exit_code' AND $3::int = 0 THEN 'SUCCEEDED'
            WHEN $5 = 'own' THEN 'FAILED'
            WHEN $5 = 'lost' THEN 'LOST'
+           WHEN $5 = 'released' THEN 'RELEASED'
            ELSE 'CANCELLED'
          END AS attempt_state
     FROM current_attempt c
@@ -193,13 +221,18 @@ SELECT (SELECT m.state::text FROM moved m) AS new_state,
   LEFT JOIN attempts a ON a.token = $2 AND a.job_id = $1;
 
 -- name: reap_expired
--- Leader only. Attempts whose lease ran out (database clock) are lost: the job goes back to
--- QUEUED while lost attempts remain, else QUARANTINED with reason lost_too_often.
--- $1 now, $2 batch limit, $3 reason
-WITH expired AS (
+-- Leader only, fenced by the leadership epoch $4 (the row is locked FOR SHARE, so a takeover
+-- either commits before — and this changes nothing — or waits). Attempts whose lease ran out
+-- (database clock) are lost: the job goes back to QUEUED while lost attempts remain, else
+-- QUARANTINED with reason lost_too_often.
+-- $1 now, $2 batch limit, $3 reason, $4 leader epoch
+WITH leader AS (
+  SELECT l.epoch FROM leadership l WHERE l.epoch = $4 FOR SHARE
+), expired AS (
   SELECT j.id, j.run_id, j.lease_token, j.attempt, j.lost_attempts, j.max_lost_attempts
     FROM jobs j
    WHERE j.state IN ('LEASED', 'RUNNING')
+     AND EXISTS (SELECT 1 FROM leader)
      AND j.lease_expires_at < coalesce($1::timestamptz, now())
    ORDER BY j.lease_expires_at
    LIMIT $2
@@ -225,7 +258,46 @@ WITH expired AS (
   INSERT INTO events (type, run_id, job_id, token, payload)
   SELECT 'attempt_lost', m.run_id, m.id, m.lease_token,
          jsonb_build_object('job_id', m.id, 'attempt', m.attempt, 'token', m.lease_token,
-                            'reason', $3::text, 'to', m.state)
+                            'reason', $3::text, 'to', m.state, 'epoch', $4::bigint)
+    FROM moved m
+)
+SELECT m.id, m.state::text AS state, m.lease_token FROM moved m;
+
+-- name: expire_other_incarnations
+-- A runner's new incarnation swept its predecessor's process groups: every lease of this runner
+-- id held by another incarnation is lost now (reason runner_restarted) instead of after the TTL.
+-- Fenced by the incarnation, not by leadership: only the runner itself reports its restart.
+-- $1 runner id, $2 new incarnation, $3 now
+WITH expired AS (
+  SELECT j.id, j.run_id, j.lease_token, j.attempt, j.lost_attempts, j.max_lost_attempts, j.incarnation
+    FROM jobs j
+   WHERE j.state IN ('LEASED', 'RUNNING')
+     AND j.runner_id = $1
+     AND j.incarnation <> $2
+     FOR UPDATE SKIP LOCKED
+), moved AS (
+  UPDATE jobs j
+     SET state = CASE WHEN e.lost_attempts + 1 < e.max_lost_attempts THEN 'QUEUED' ELSE 'QUARANTINED' END::job_state,
+         lost_attempts = j.lost_attempts + 1,
+         reason = CASE WHEN e.lost_attempts + 1 < e.max_lost_attempts THEN 'runner_restarted' ELSE 'lost_too_often' END,
+         lease_expires_at = NULL,
+         queued_at = coalesce($3::timestamptz, now()),
+         ended_at = CASE WHEN e.lost_attempts + 1 < e.max_lost_attempts THEN NULL ELSE coalesce($3::timestamptz, now()) END,
+         updated_at = coalesce($3::timestamptz, now())
+    FROM expired e
+   WHERE j.id = e.id
+  RETURNING j.id, j.run_id, j.state, e.lease_token, e.attempt, e.incarnation
+), attempt_rows AS (
+  UPDATE attempts a
+     SET state = 'LOST', reason = 'runner_restarted', ended_at = coalesce($3::timestamptz, now())
+    FROM moved m
+   WHERE a.token = m.lease_token
+), events_in AS (
+  INSERT INTO events (type, run_id, job_id, token, payload)
+  SELECT 'attempt_lost', m.run_id, m.id, m.lease_token,
+         jsonb_build_object('job_id', m.id, 'attempt', m.attempt, 'token', m.lease_token,
+                            'reason', 'runner_restarted', 'to', m.state, 'runner_id', $1::text,
+                            'incarnation', m.incarnation, 'new_incarnation', $2::text)
     FROM moved m
 )
 SELECT m.id, m.state::text AS state, m.lease_token FROM moved m;

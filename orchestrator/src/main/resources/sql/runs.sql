@@ -4,10 +4,13 @@
 -- name: insert_run
 -- Inserts the run, its jobs and the run_submitted event in one statement. Returns no row when the
 -- idempotency key was already used (the caller then reads the earlier run).
--- $1 run id, $2 name, $3 idempotency key (nullable), $4 fingerprint, $5 jobs jsonb [{job_id, spec}], $6 now
+-- A requeue of a dead letter ($7: the quarantined job) links the new run to it and appends a
+-- dead_letter_requeued event; the dead letter itself is never changed.
+-- $1 run id, $2 name, $3 idempotency key (nullable), $4 fingerprint, $5 jobs jsonb [{job_id, spec}], $6 now,
+-- $7 requeue of job id (nullable)
 WITH run AS (
-  INSERT INTO runs (id, name, idempotency_key, fingerprint, job_count, created_at)
-  VALUES ($1, $2, $3, $4, jsonb_array_length($5::jsonb), coalesce($6::timestamptz, now()))
+  INSERT INTO runs (id, name, idempotency_key, fingerprint, job_count, created_at, requeue_of)
+  VALUES ($1, $2, $3, $4, jsonb_array_length($5::jsonb), coalesce($6::timestamptz, now()), $7::uuid)
   ON CONFLICT (idempotency_key) DO NOTHING
   RETURNING id, created_at
 ), new_jobs AS (
@@ -22,9 +25,14 @@ WITH run AS (
   INSERT INTO events (type, run_id, payload, at)
   SELECT 'run_submitted', run.id,
          jsonb_build_object('run_id', run.id, 'name', $2::text, 'idempotency_key', $3::text,
-                            'fingerprint', $4::text, 'jobs', $5::jsonb),
+                            'fingerprint', $4::text, 'jobs', $5::jsonb, 'requeue_of', $7::uuid),
          run.created_at
     FROM run
+  UNION ALL
+  SELECT 'dead_letter_requeued', d.run_id,
+         jsonb_build_object('job_id', d.job_id, 'run_id', d.run_id, 'new_run_id', run.id),
+         run.created_at
+    FROM run JOIN dead_letters d ON d.job_id = $7::uuid
 )
 SELECT id, (SELECT count(*) FROM new_jobs) AS jobs FROM run;
 

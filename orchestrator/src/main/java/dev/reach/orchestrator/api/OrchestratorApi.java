@@ -1,5 +1,6 @@
 package dev.reach.orchestrator.api;
 
+import dev.reach.orchestrator.store.DeadLetterStore;
 import dev.reach.orchestrator.store.LeaseStore;
 import dev.reach.orchestrator.store.RunStore;
 import dev.reach.orchestrator.store.RunnerStore;
@@ -10,7 +11,9 @@ import dev.reach.shared.bus.CompletionReport;
 import dev.reach.shared.bus.Fields;
 import dev.reach.shared.bus.Heartbeat;
 import dev.reach.shared.bus.HeartbeatAck;
+import dev.reach.shared.bus.RunnerRestarted;
 import dev.reach.shared.bus.StartedReport;
+import dev.reach.shared.error.BusErrors;
 import dev.reach.shared.error.ErrorCode;
 import dev.reach.shared.error.ReachException;
 import dev.reach.shared.job.JobState;
@@ -21,6 +24,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * The orchestrator's event-bus API, served by every instance: submissions, reads, cancel, and the
@@ -28,15 +33,23 @@ import java.util.UUID;
  * fenced statements; a submission or a requeue wakes idle runners.
  */
 public final class OrchestratorApi extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(OrchestratorApi.class.getName());
   private final RunStore runs;
   private final LeaseStore leases;
   private final RunnerStore runners;
+  private final DeadLetterStore deadLetters;
+  private final ProtocolCounters counters;
+  private final Supplier<JsonObject> status;
   private BusHandlers handlers;
 
-  public OrchestratorApi(RunStore runs, LeaseStore leases, RunnerStore runners) {
+  public OrchestratorApi(RunStore runs, LeaseStore leases, RunnerStore runners, DeadLetterStore deadLetters,
+      ProtocolCounters counters, Supplier<JsonObject> status) {
     this.runs = runs;
     this.leases = leases;
     this.runners = runners;
+    this.deadLetters = deadLetters;
+    this.counters = counters;
+    this.status = status;
   }
 
   @Override
@@ -50,7 +63,12 @@ public final class OrchestratorApi extends VerticleBase {
         .on(Addresses.CLAIM, this::claim)
         .on(Addresses.HEARTBEAT, this::heartbeat)
         .on(Addresses.STARTED, this::started)
-        .on(Addresses.COMPLETE, this::complete);
+        .on(Addresses.COMPLETE, this::complete)
+        .on(Addresses.RUNNER_RESTARTED, this::runnerRestarted)
+        .on(Addresses.LIST_DEAD_LETTERS, this::listDeadLetters)
+        .on(Addresses.GET_DEAD_LETTER, body -> deadLetters.get(deadLetterId(body)))
+        .on(Addresses.REQUEUE_DEAD_LETTER, this::requeue)
+        .on(Addresses.ORCHESTRATOR_STATUS, body -> Future.succeededFuture(status.get()));
     return handlers.ready();
   }
 
@@ -114,7 +132,12 @@ public final class OrchestratorApi extends VerticleBase {
   private Future<JsonObject> started(JsonObject body) {
     StartedReport report = StartedReport.fromJson(body);
     return leases.started(jobId(report.jobId()), report.token(), report.spawnedAtMs())
-        .map(v -> new JsonObject().put("state", JobState.RUNNING.name()));
+        .map(v -> new JsonObject().put("state", JobState.RUNNING.name()))
+        .onFailure(t -> {
+          if (BusErrors.classify(t).code() == ErrorCode.STALE_LEASE) {
+            counters.staleStart();
+          }
+        });
   }
 
   private Future<JsonObject> complete(JsonObject body) {
@@ -124,7 +147,60 @@ public final class OrchestratorApi extends VerticleBase {
         vertx.eventBus().publish(Addresses.WORK_AVAILABLE, new JsonObject()); // a retry is waiting
       }
       return new JsonObject().put("outcome", c.outcome().name()).put("state", c.newState());
+    }).onFailure(t -> {
+      if (BusErrors.classify(t).code() == ErrorCode.STALE_LEASE) {
+        counters.staleCompletion();
+        LOG.info("stale completion refused: " + t.getMessage() + " (runner " + report.runnerId() + ", reason "
+            + report.reason().wire() + ")");
+      }
     });
+  }
+
+  /** A runner's new incarnation swept its predecessor: that predecessor's leases are lost now. */
+  private Future<JsonObject> runnerRestarted(JsonObject body) {
+    RunnerRestarted r = RunnerRestarted.fromJson(body);
+    counters.restartReported();
+    return leases.expireOtherIncarnations(r.runnerId(), r.incarnation()).map(expired -> {
+      LOG.info("runner " + r.runnerId() + " restarted as incarnation " + r.incarnation() + " (killed "
+          + r.killedGroups().size() + " leftover process group(s), " + r.staleRecords() + " stale record(s)"
+          + (r.uncleanShutdown() ? ", after an unclean shutdown" : "") + "): " + expired.size()
+          + " lease(s) of earlier incarnations expired");
+      if (!expired.isEmpty()) {
+        JsonArray tokens = new JsonArray();
+        expired.forEach(e -> tokens.add(e.token()));
+        vertx.eventBus().publish(Addresses.KILL_ATTEMPTS, new JsonObject().put("tokens", tokens));
+        vertx.eventBus().publish(Addresses.WORK_AVAILABLE, new JsonObject());
+      }
+      return new JsonObject().put("expired", expired.size());
+    });
+  }
+
+  private Future<JsonObject> listDeadLetters(JsonObject body) {
+    Long limit = Fields.optLong(body, "limit");
+    if (limit != null && (limit < 1 || limit > 500)) {
+      throw new ReachException(ErrorCode.INVALID_REQUEST, "limit must be between 1 and 500", "limit");
+    }
+    return deadLetters.list(limit == null ? 50 : limit.intValue()).map(arr -> new JsonObject().put("dead_letters", arr));
+  }
+
+  private Future<JsonObject> requeue(JsonObject body) {
+    return deadLetters.requeue(deadLetterId(body)).map(r -> {
+      vertx.eventBus().publish(Addresses.WORK_AVAILABLE, new JsonObject());
+      LOG.info("dead letter " + r.requeueOf() + " requeued as run " + r.runId());
+      return new JsonObject()
+          .put("run_id", r.runId().toString())
+          .put("requeue_of", r.requeueOf().toString())
+          .put("requeue_of_run", r.requeueOfRun().toString());
+    });
+  }
+
+  private static UUID deadLetterId(JsonObject body) {
+    String id = Fields.string(body, "job_id");
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw new ReachException(ErrorCode.INVALID_REQUEST, "job_id '" + id + "' is not a UUID", "job_id");
+    }
   }
 
   private static UUID runId(JsonObject body) {

@@ -14,6 +14,7 @@ import dev.reach.shared.spec.JobSpec;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -149,15 +150,27 @@ public final class LeaseStore {
     throw stale(jobId, report.token(), r.getString("job_state_before"));
   }
 
-  /** Leader only: ends attempts whose lease ran out on the database clock. */
-  public Future<List<Expired>> reapExpired(int limit) {
-    return db.query(SQL.get("reap_expired"), Tuple.of(now.now(), limit, EndReason.LEASE_EXPIRED.wire())).map(rows -> {
-      List<Expired> out = new ArrayList<>(rows.size());
-      for (Row r : rows) {
-        out.add(new Expired(r.getUUID("id"), r.getString("state"), r.getLong("lease_token")));
-      }
-      return out;
-    });
+  /**
+   * Leader only: ends attempts whose lease ran out on the database clock. Changes nothing unless
+   * {@code epoch} is the current leadership epoch.
+   */
+  public Future<List<Expired>> reapExpired(int limit, long epoch) {
+    return db.query(SQL.get("reap_expired"), Tuple.of(now.now(), limit, EndReason.LEASE_EXPIRED.wire(), epoch))
+        .map(LeaseStore::expired);
+  }
+
+  /** A runner restarted: its leases held by other incarnations are lost now (reason runner_restarted). */
+  public Future<List<Expired>> expireOtherIncarnations(String runnerId, String incarnation) {
+    return db.query(SQL.get("expire_other_incarnations"), Tuple.of(runnerId, incarnation, now.now()))
+        .map(LeaseStore::expired);
+  }
+
+  private static List<Expired> expired(RowSet<Row> rows) {
+    List<Expired> out = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      out.add(new Expired(r.getUUID("id"), r.getString("state"), r.getLong("lease_token")));
+    }
+    return out;
   }
 
   private static ReachException stale(UUID jobId, long token, String state) {

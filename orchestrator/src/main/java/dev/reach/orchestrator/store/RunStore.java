@@ -35,6 +35,11 @@ public final class RunStore {
   }
 
   public Future<Submitted> submit(RunSpec spec, String idempotencyKey) {
+    return submit(spec, idempotencyKey, null);
+  }
+
+  /** A submission; {@code requeueOf} (nullable) is the quarantined job a dead-letter requeue retries. */
+  public Future<Submitted> submit(RunSpec spec, String idempotencyKey, UUID requeueOf) {
     UUID runId = UUID.randomUUID();
     JsonArray jobs = new JsonArray();
     for (JobSpec job : spec.jobs()) {
@@ -43,7 +48,7 @@ public final class RunStore {
     String fingerprint = spec.fingerprint();
     Tuple params = Tuple.tuple()
         .addUUID(runId).addString(spec.name()).addString(idempotencyKey).addString(fingerprint)
-        .addValue(jobs).addOffsetDateTime(now.now());
+        .addValue(jobs).addOffsetDateTime(now.now()).addUUID(requeueOf);
     return db.query(SQL.get("insert_run"), params).compose(rows -> {
       if (rows.size() == 1) {
         return Future.succeededFuture(new Submitted(rows.iterator().next().getUUID("id"), true));

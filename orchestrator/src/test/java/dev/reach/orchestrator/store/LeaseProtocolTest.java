@@ -50,9 +50,9 @@ class LeaseProtocolTest {
     F.submitOne("sleep 1");
     Lease lease = claimOne("r1", 1);
     F.now.advance(Duration.ofMillis(StoreFixture.TTL_MS - 1));
-    assertThat(F.leases.reapExpired(100).await()).isEmpty();
+    assertThat(F.leases.reapExpired(100, F.epoch).await()).isEmpty();
     F.now.advance(Duration.ofMillis(2));
-    List<LeaseStore.Expired> expired = F.leases.reapExpired(100).await();
+    List<LeaseStore.Expired> expired = F.leases.reapExpired(100, F.epoch).await();
     assertThat(expired).extracting(LeaseStore.Expired::token).containsExactly(lease.token());
     assertThat(expired.get(0).newState()).isEqualTo("QUEUED");
     assertThat(F.sql("SELECT state, reason FROM attempts WHERE token = $1", lease.token()).getString("reason"))
@@ -72,9 +72,9 @@ class LeaseProtocolTest {
     var renewal = F.leases.heartbeat(new Heartbeat("r2", "r2-inc", 4, List.of(), 1, List.of(lease.token()))).await();
     assertThat(renewal.renewed()).containsExactly(lease.token());
     F.now.advance(Duration.ofMillis(StoreFixture.TTL_MS - 1));
-    assertThat(F.leases.reapExpired(100).await()).isEmpty();
+    assertThat(F.leases.reapExpired(100, F.epoch).await()).isEmpty();
     F.now.advance(Duration.ofMillis(2));
-    assertThat(F.leases.reapExpired(100).await()).extracting(LeaseStore.Expired::token).containsExactly(lease.token());
+    assertThat(F.leases.reapExpired(100, F.epoch).await()).extracting(LeaseStore.Expired::token).containsExactly(lease.token());
     // a heartbeat for a lease that is gone renews nothing: the runner must kill the job
     var late = F.leases.heartbeat(new Heartbeat("r2", "r2-inc", 4, List.of(), 1, List.of(lease.token()))).await();
     assertThat(late.renewed()).isEmpty();
@@ -85,12 +85,12 @@ class LeaseProtocolTest {
     F.submitOne("poison"); // max_lost_attempts = 2
     Lease first = claimOne("r3", 1);
     F.now.advance(Duration.ofMillis(StoreFixture.TTL_MS + 1));
-    assertThat(F.leases.reapExpired(100).await()).extracting(LeaseStore.Expired::newState).containsExactly("QUEUED");
+    assertThat(F.leases.reapExpired(100, F.epoch).await()).extracting(LeaseStore.Expired::newState).containsExactly("QUEUED");
     Lease second = claimOne("r3", 2);
     assertThat(second.attempt()).isEqualTo(2);
     assertThat(second.token()).isGreaterThan(first.token());
     F.now.advance(Duration.ofMillis(StoreFixture.TTL_MS + 1));
-    assertThat(F.leases.reapExpired(100).await()).extracting(LeaseStore.Expired::newState).containsExactly("QUARANTINED");
+    assertThat(F.leases.reapExpired(100, F.epoch).await()).extracting(LeaseStore.Expired::newState).containsExactly("QUARANTINED");
     assertThat(F.sql("SELECT reason FROM jobs WHERE id = $1", UUID.fromString(second.jobId())).getString(0))
         .isEqualTo("lost_too_often");
   }

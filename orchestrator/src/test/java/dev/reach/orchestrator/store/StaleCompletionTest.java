@@ -50,7 +50,7 @@ class StaleCompletionTest {
 
     // the old runner goes silent; its lease runs out and the job goes to another runner
     f.now.advance(Duration.ofMillis(StoreFixture.TTL_MS + 1));
-    assertThat(f.leases.reapExpired(100).await()).extracting(LeaseStore.Expired::newState).containsExactly("QUEUED");
+    assertThat(f.leases.reapExpired(100, f.epoch).await()).extracting(LeaseStore.Expired::newState).containsExactly("QUEUED");
     Lease current = claim("new-runner");
     assertThat(current.jobId()).isEqualTo(old.jobId());
     assertThat(current.attempt()).isEqualTo(2);
@@ -127,7 +127,7 @@ class StaleCompletionTest {
     Lease old = claim("old-runner");
     UUID job = UUID.fromString(old.jobId());
     f.now.advance(Duration.ofMillis(StoreFixture.TTL_MS + 1));
-    assertThat(f.leases.reapExpired(100).await()).hasSize(1);
+    assertThat(f.leases.reapExpired(100, f.epoch).await()).hasSize(1);
     String jobRow = snap.job(job);
     List<String> attempts = snap.attempts(job);
     long events = snap.eventCount();

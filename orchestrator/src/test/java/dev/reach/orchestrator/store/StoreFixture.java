@@ -23,9 +23,13 @@ final class StoreFixture implements AutoCloseable {
   final SettableDbNow now = new SettableDbNow();
   final RunStore runs = new RunStore(db, now);
   final LeaseStore leases = new LeaseStore(db, now, TTL_MS);
+  final LeaderStore leader = new LeaderStore(db, now);
+  /** This fixture leads (epoch taken before any job exists, so its grace touches nothing). */
+  final long epoch;
 
   StoreFixture() {
     Migrator.fromClasspath().migrate(db.pool()).await();
+    epoch = leader.take("test-leader", 0).await().epoch();
   }
 
   UUID submit(String runJson) {

@@ -132,7 +132,7 @@ class TerminalStateTest {
 
     // the reaper, long after every lease would have run out, finds nothing
     f.now.advance(Duration.ofDays(400));
-    assertThat(f.leases.reapExpired(10_000).await()).isEmpty();
+    assertThat(f.leases.reapExpired(10_000, f.epoch).await()).isEmpty();
     // a claim never re-leases a terminal job, whoever asks
     for (Case c : cases) {
       assertThat(f.leases.claim(new ClaimRequest(c.runner(), c.runner() + "-inc", 99, 100, List.of())).await()).isEmpty();
@@ -213,7 +213,7 @@ class TerminalStateTest {
     Lease q = claimOnly("rq");
     f.leases.started(id(q), q.token(), 1L).await();
     f.now.advance(Duration.ofMillis(StoreFixture.TTL_MS + 1));
-    assertThat(f.leases.reapExpired(100).await()).extracting(LeaseStore.Expired::newState).containsExactly("QUARANTINED");
+    assertThat(f.leases.reapExpired(100, f.epoch).await()).extracting(LeaseStore.Expired::newState).containsExactly("QUARANTINED");
     cases.add(new Case("quarantined", "QUARANTINED", qRun, id(q), q.token(), "rq"));
 
     UUID cqRun = f.submit(one("cancelled-queued", 1, 3));
