@@ -1,0 +1,107 @@
+package dev.reach.it.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Postgres stopped for 20 s, and separately frozen (SIGSTOP) for 20 s, mid-workload: writes answer
+ * 503 with DB_UNAVAILABLE / DB_CIRCUIT_OPEN and a Retry-After, running jobs ride through on the
+ * leader's outage extensions, nothing expires in a mass afterwards and nothing is lost.
+ */
+class DatabaseOutageDrillTest {
+  private static final long OUTAGE_MS = 20_000;
+  private DrillCluster cluster;
+
+  @BeforeEach
+  void start() throws Exception {
+    cluster = new DrillCluster(Map.of(
+        "REACH_OUTAGE_RIDE_THROUGH_MS", "40000",
+        "REACH_REQUEST_TIMEOUT_MS", "6000",
+        "REACH_DB_BREAKER_RESET_MS", "1000"));
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void postgresStoppedFor20Seconds() throws Exception {
+    drill("db-stop", false);
+  }
+
+  @Test
+  void postgresFrozenFor20Seconds() throws Exception {
+    drill("db-freeze", true);
+  }
+
+  private void drill(String name, boolean freeze) throws Exception {
+    DrillReport report = new DrillReport(name);
+    for (String r : new String[] {"runner-a", "runner-b", "runner-c"}) {
+      cluster.startRunner(r, 6);
+    }
+    for (String r : new String[] {"runner-a", "runner-b", "runner-c"}) {
+      cluster.awaitRunner(r, "");
+    }
+    Workload work = new Workload(cluster.dir, 23);
+    work.submitAll(cluster, 3, 20);
+    DrillChecks checks = new DrillChecks(cluster, work);
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      long left = checks.unfinished();
+      return left >= 0 && left < work.jobs - 10;
+    });
+
+    long downAt = System.currentTimeMillis();
+    if (freeze) {
+      cluster.postgres.freeze();
+    } else {
+      cluster.postgres.stop();
+    }
+    JsonObject refused;
+    String retryAfter;
+    try {
+      // writes fail closed with the stable codes and a retry hint
+      HttpResponse<String>[] answer = new HttpResponse[1];
+      await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300)).until(() -> {
+        answer[0] = cluster.post("/api/v1/runs", work.run("refused", 1).encode());
+        return answer[0] != null && answer[0].statusCode() == 503
+            && new JsonObject(answer[0].body()).getJsonObject("error").getString("code").equals("DB_CIRCUIT_OPEN");
+      });
+      refused = new JsonObject(answer[0].body()).getJsonObject("error");
+      retryAfter = answer[0].headers().firstValue("Retry-After").orElse(null);
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+          .until(() -> System.currentTimeMillis() - downAt >= OUTAGE_MS);
+    } finally {
+      if (freeze) {
+        cluster.postgres.thaw();
+      } else {
+        cluster.postgres.start();
+      }
+    }
+    long upAt = System.currentTimeMillis();
+    assertThat(Set.of("DB_UNAVAILABLE", "DB_CIRCUIT_OPEN")).contains(refused.getString("code"));
+    assertThat(refused.getBoolean("retryable")).isTrue();
+    assertThat(retryAfter).isNotNull();
+
+    // the first submission accepted after the database came back: the recovery time
+    work.submit(cluster, work.run("after", 5));
+    long recoveredMs = System.currentTimeMillis() - upAt;
+
+    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).until(() -> checks.unfinished() == 0);
+    Map<String, Object> figures = checks.verify();
+    report.putAll(figures).put("outage_ms", upAt - downAt).put("recovery_ms", recoveredMs)
+        .put("submit_retries", work.retries).put("refused_code", refused.getString("code")).print();
+    assertThat(figures.get("lost_attempts")).as("no lease expired: running jobs rode through the outage").isEqualTo(0L);
+    String leaderLogs = cluster.service("orchestrator-1").log() + cluster.service("orchestrator-2").log();
+    assertThat(leaderLogs).contains("granting outage extensions").doesNotContain("ALERT mass_expiry");
+  }
+}
