@@ -2,12 +2,11 @@ package dev.reach.orchestrator.api;
 
 import dev.reach.shared.bus.Fields;
 import dev.reach.shared.error.BusErrors;
+import dev.reach.shared.bus.ConsumerSet;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -16,15 +15,14 @@ import java.util.function.Function;
  * in the error contract — never silence.
  */
 final class BusHandlers {
-  private final Vertx vertx;
-  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  private final ConsumerSet consumers;
 
   BusHandlers(Vertx vertx) {
-    this.vertx = vertx;
+    this.consumers = new ConsumerSet(vertx);
   }
 
   BusHandlers on(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    consumers.add(vertx.eventBus().consumer(address, msg -> {
+    consumers.add(address, msg -> {
       Future<JsonObject> reply;
       try {
         reply = handler.apply(Fields.body(msg.body()));
@@ -38,20 +36,22 @@ final class BusHandlers {
           BusErrors.fail(msg, ar.cause());
         }
       });
-    }));
+    });
+    return this;
+  }
+
+  /** After a healed cluster split, registers every consumer again (on {@code context}). */
+  BusHandlers reregisterOnMerge(Context context) {
+    consumers.reregisterOnMerge(context);
     return this;
   }
 
   /** Completes when every registration reached the cluster. */
   Future<Void> ready() {
-    List<Future<Void>> all = new ArrayList<>();
-    consumers.forEach(c -> all.add(c.completion()));
-    return Future.all(all).mapEmpty();
+    return consumers.ready();
   }
 
   Future<Void> unregister() {
-    List<Future<Void>> all = new ArrayList<>();
-    consumers.forEach(c -> all.add(c.unregister()));
-    return Future.all(all).mapEmpty();
+    return consumers.unregister();
   }
 }

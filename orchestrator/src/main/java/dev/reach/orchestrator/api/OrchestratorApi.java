@@ -68,7 +68,8 @@ public final class OrchestratorApi extends VerticleBase {
         .on(Addresses.LIST_DEAD_LETTERS, this::listDeadLetters)
         .on(Addresses.GET_DEAD_LETTER, body -> deadLetters.get(deadLetterId(body)))
         .on(Addresses.REQUEUE_DEAD_LETTER, this::requeue)
-        .on(Addresses.ORCHESTRATOR_STATUS, body -> Future.succeededFuture(status.get()));
+        .on(Addresses.ORCHESTRATOR_STATUS, body -> Future.succeededFuture(status.get()))
+        .reregisterOnMerge(context);
     return handlers.ready();
   }
 

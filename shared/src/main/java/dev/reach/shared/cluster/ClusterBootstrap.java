@@ -1,6 +1,9 @@
 package dev.reach.shared.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.ListenerConfig;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.LifecycleListener;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.reach.shared.config.ReachConfig;
@@ -20,13 +23,21 @@ public final class ClusterBootstrap {
   private ClusterBootstrap() {}
 
   public static Future<Vertx> start(ReachConfig cfg) {
-    HazelcastClusterManager mgr = new HazelcastClusterManager(hazelcastConfig(cfg));
+    Config config = hazelcastConfig(cfg);
+    ClusterMerges merges = new ClusterMerges();
+    config.addListenerConfig(new ListenerConfig((LifecycleListener) event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        merges.merged();
+      }
+    }));
+    HazelcastClusterManager mgr = new HazelcastClusterManager(config);
     EventBusOptions eb = new EventBusOptions()
         .setHost(cfg.clusterHost())
         .setPort(cfg.eventBusPort())
         .setClusterPublicHost(cfg.clusterPublicHost());
     VertxOptions options = new VertxOptions().setEventBusOptions(eb);
-    return Vertx.builder().with(options).withClusterManager(mgr).buildClustered();
+    return Vertx.builder().with(options).withClusterManager(mgr).buildClustered()
+        .onSuccess(vertx -> ClusterMerges.attach(vertx, merges));
   }
 
   static Config hazelcastConfig(ReachConfig cfg) {

@@ -1,0 +1,62 @@
+package dev.reach.it.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cluster split that heals: an orchestrator frozen long enough to be removed from the cluster
+ * comes back and merges. Its event-bus consumers must be registered again (otherwise the others
+ * never route to it): with the other orchestrator then killed, work must still flow through it.
+ */
+class SplitHealDrillTest {
+  private DrillCluster cluster;
+
+  @BeforeEach
+  void start() throws Exception {
+    cluster = new DrillCluster(Map.of("REACH_OUTAGE_RIDE_THROUGH_MS", "10000"));
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void afterASplitHealsTheMergedOrchestratorServesAgain() throws Exception {
+    DrillReport report = new DrillReport("split-heal");
+    cluster.startRunner("runner-a", 6);
+    cluster.startRunner("runner-b", 6);
+    cluster.awaitRunner("runner-a", "");
+    cluster.awaitRunner("runner-b", "");
+    ServiceProcess o2 = cluster.service("orchestrator-2");
+    long frozenAt = System.currentTimeMillis();
+    o2.signal("STOP");
+    try {
+      // the others remove it from the cluster (no heartbeat for REACH_CLUSTER_MAX_NO_HEARTBEAT_MS = 3 s)
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+          cluster.service("hub").log().contains("Suspecting Member"));
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> System.currentTimeMillis() - frozenAt > 6_000);
+    } finally {
+      o2.signal("CONT");
+    }
+    long thawedAt = System.currentTimeMillis();
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+        .until(() -> o2.log().contains("split healed"));
+    long healedMs = System.currentTimeMillis() - thawedAt;
+
+    // only the merged orchestrator is left: work must flow through it
+    cluster.service("orchestrator-1").kill();
+    Workload work = new Workload(cluster.dir, 61);
+    work.submitAll(cluster, 2, 25);
+    DrillChecks checks = new DrillChecks(cluster, work);
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> checks.unfinished() == 0);
+    report.putAll(checks.verify()).put("merge_after_thaw_ms", healedMs).put("submit_retries", work.retries).print();
+    assertThat(work.retries).as("submissions retried while the cluster noticed the killed orchestrator").isLessThan(30);
+  }
+}
