@@ -83,7 +83,7 @@ public final class OrchestratorService {
     RunnerStore runners = new RunnerStore(db);
     int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     List<String> ids = new ArrayList<>();
-    return Migrator.fromClasspath().migrate(db.pool())
+    return Migrator.fromClasspath().migrateAtStart(vertx, db.pool(), cfg.dbConnectTimeoutMs() + cfg.dbStatementTimeoutMs() * 3, 10)
         .compose(n -> vertx.deployVerticle(() -> new OrchestratorApi(runs, leases, runners, deadLetters, counters,
             () -> status(nodeId, leader, db, outage, counters, lifecycle)), new DeploymentOptions().setInstances(instances)))
         .compose(id -> {

@@ -67,6 +67,24 @@ public final class Migrator {
   }
 
   /** Applies what is missing; resolves to the number of migrations applied now. */
+  /**
+   * {@link #migrate(Pool)} at service start, when the database may still be coming up or the
+   * machine is busy: each try is bounded by {@code tryTimeoutMs} (a pool request can be lost under
+   * load), and failed tries are repeated with a growing pause, {@code tries} times in all.
+   */
+  public Future<Integer> migrateAtStart(io.vertx.core.Vertx vertx, Pool pool, long tryTimeoutMs, int tries) {
+    return migrate(pool).timeout(tryTimeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS).recover(t -> {
+      if (tries <= 1) {
+        return Future.failedFuture(t);
+      }
+      java.util.logging.Logger.getLogger(Migrator.class.getName()).warning(
+          "database migration did not complete (" + t + "); trying again, " + (tries - 1) + " tries left");
+      io.vertx.core.Promise<Integer> next = io.vertx.core.Promise.promise();
+      vertx.setTimer(1_000, id -> migrateAtStart(vertx, pool, tryTimeoutMs, tries - 1).onComplete(next));
+      return next.future();
+    });
+  }
+
   public Future<Integer> migrate(Pool pool) {
     return pool.withTransaction(this::migrate);
   }
