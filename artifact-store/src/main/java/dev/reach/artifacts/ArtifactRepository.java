@@ -13,6 +13,7 @@ import java.util.List;
 /** The artifact store's metadata in Postgres; every method is one round trip. */
 final class ArtifactRepository {
   private static final SqlFile SQL = SqlFile.load("sql/artifacts.sql");
+  private static final Sql FIND_LEASE = SQL.get("find_lease");
   private static final Sql SEAL_LOG = SQL.get("seal_log");
   private static final Sql FIND_LOG_SEAL = SQL.get("find_log_seal");
   private static final Sql UPSERT_ARTIFACT = SQL.get("upsert_artifact");
@@ -25,9 +26,20 @@ final class ArtifactRepository {
     this.db = db;
   }
 
-  Future<Void> sealLog(LogKey key, long token, LogSeal seal) {
+  /** The job's lease as seen by a writer of attempt {@code key} with {@code token}; null when there is no such job. */
+  Future<LeaseView> findLease(LogKey key, long token) {
+    return db.query(FIND_LEASE, Tuple.of(key.jobId(), key.attempt(), token)).map(rows -> {
+      for (Row r : rows) {
+        return new LeaseView(r.getString("state"), r.getInteger("attempt"), r.getBoolean("current"));
+      }
+      return null;
+    });
+  }
+
+  /** Records the seal; false (nothing recorded) when the attempt is no longer current. */
+  Future<Boolean> sealLog(LogKey key, long token, LogSeal seal) {
     return db.query(SEAL_LOG, Tuple.of(key.jobId(), key.attempt(), token, seal.size(), seal.sha256(), seal.truncated()))
-        .mapEmpty();
+        .map(rows -> rows.rowCount() > 0);
   }
 
   /** The seal row, or null when the log was never sealed. */
@@ -40,10 +52,11 @@ final class ArtifactRepository {
     });
   }
 
-  Future<Void> upsertArtifact(LogKey key, long token, ArtifactFile file) {
+  /** Records the file; false (nothing recorded) when the attempt is no longer current. */
+  Future<Boolean> upsertArtifact(LogKey key, long token, ArtifactFile file) {
     return db.query(UPSERT_ARTIFACT,
             Tuple.of(key.jobId(), key.attempt(), token, file.path(), file.sha256(), file.size()))
-        .mapEmpty();
+        .map(rows -> rows.rowCount() > 0);
   }
 
   /** The stored file at {@code path}, or null. */

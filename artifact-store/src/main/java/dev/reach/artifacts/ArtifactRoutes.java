@@ -2,6 +2,8 @@ package dev.reach.artifacts;
 
 import dev.reach.shared.error.ErrorCode;
 import dev.reach.shared.error.ReachException;
+import dev.reach.shared.health.Lifecycle;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -15,6 +17,9 @@ import io.vertx.ext.web.RoutingContext;
  * {@code PUT /v1/artifacts/{job_id}/{attempt}/{path...}?token} streams an upload,
  * {@code GET} of the same path streams it back, {@code GET /v1/artifacts/{job_id}/{attempt}} lists.
  *
+ * <p>An upload is fenced ({@link LeaseFence}) before its body is read and again when its row is
+ * written; while the store drains it is refused with {@code 503 SHUTTING_DOWN}.
+ *
  * <p>Mounted as the router's first route and matched on the raw request path: the router's
  * normalised path would already have resolved a {@code ..} segment that must be refused.
  */
@@ -25,13 +30,18 @@ final class ArtifactRoutes {
   private final BlobStore blobs;
   private final ArtifactRepository repo;
   private final ArtifactListing listing;
+  private final LeaseFence fence;
+  private final Lifecycle lifecycle;
   private final long maxArtifactBytes;
 
-  ArtifactRoutes(Vertx vertx, BlobStore blobs, ArtifactRepository repo, ArtifactListing listing, long maxArtifactBytes) {
+  ArtifactRoutes(Vertx vertx, BlobStore blobs, ArtifactRepository repo, ArtifactListing listing, Lifecycle lifecycle,
+      long maxArtifactBytes) {
     this.vertx = vertx;
     this.blobs = blobs;
     this.repo = repo;
     this.listing = listing;
+    this.fence = new LeaseFence(repo);
+    this.lifecycle = lifecycle;
     this.maxArtifactBytes = maxArtifactBytes;
   }
 
@@ -70,6 +80,9 @@ final class ArtifactRoutes {
     HttpServerRequest req = ctx.request();
     long token;
     try {
+      if (lifecycle.isDraining()) {
+        throw new ReachException(ErrorCode.SHUTTING_DOWN, "the artifact store is shutting down; retry the upload later");
+      }
       token = RequestParams.token(req.getParam("token"));
       String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
       if (length != null && RequestParams.nonNegative(length, "Content-Length", 0) > maxArtifactBytes) {
@@ -80,13 +93,28 @@ final class ArtifactRoutes {
       return;
     }
     req.pause();
-    ArtifactUpload.receive(vertx, req, blobs, maxArtifactBytes)
-        .compose(blob -> {
-          ArtifactFile file = new ArtifactFile(target.path(), blob.sha256(), blob.size());
-          return repo.upsertArtifact(target.key(), token, file).map(file);
+    fence.check(target.key(), token)
+        .onFailure(t -> {
+          RequestBodies.discard(req);
+          HttpReplies.error(ctx.response(), t);
         })
-        .onSuccess(file -> HttpReplies.json(ctx.response(), file.toJson()))
-        .onFailure(t -> HttpReplies.error(ctx.response(), t));
+        .onSuccess(v -> {
+          if (ctx.response().closed()) {
+            return; // the client went away during the check: nothing to receive, nobody to answer
+          }
+          ArtifactUpload.receive(vertx, req, blobs, maxArtifactBytes)
+              .compose(blob -> record(target, token, blob))
+              .onSuccess(file -> HttpReplies.json(ctx.response(), file.toJson()))
+              .onFailure(t -> HttpReplies.error(ctx.response(), t));
+        });
+  }
+
+  /** The file's row, fenced again: the lease may have moved on while the body streamed in. */
+  private Future<ArtifactFile> record(ArtifactRequestPath target, long token, StoredBlob blob) {
+    ArtifactFile file = new ArtifactFile(target.path(), blob.sha256(), blob.size());
+    return repo.upsertArtifact(target.key(), token, file).compose(recorded -> recorded
+        ? Future.succeededFuture(file)
+        : Future.failedFuture(StaleLease.of(target.key(), token)));
   }
 
   private ReachException tooLarge() {

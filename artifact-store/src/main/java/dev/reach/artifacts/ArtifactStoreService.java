@@ -3,6 +3,8 @@ package dev.reach.artifacts;
 import dev.reach.shared.db.Db;
 import dev.reach.shared.db.DbHealth;
 import dev.reach.shared.db.Migrator;
+import dev.reach.shared.health.Lifecycle;
+import dev.reach.shared.health.LifecycleState;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,34 +12,47 @@ import io.vertx.core.Vertx;
 /**
  * The artifact store: attempt logs (append by offset, cap, seal) and content-addressed artifact
  * files with their metadata, served over HTTP ({@code /v1/logs}, {@code /v1/artifacts}, health)
- * and the event bus ({@code ARTIFACT_ENDPOINT}, {@code LOG_READ}, {@code ARTIFACT_LIST}).
+ * and the event bus ({@code ARTIFACT_ENDPOINT}, {@code LOG_READ}, {@code ARTIFACT_LIST}). Every
+ * write is fenced by the attempt's lease ({@link LeaseFence}).
+ *
+ * <p>Its lifecycle ({@code artifact-store} in {@code /health/ready}) is {@code STARTING} until
+ * deployed, then {@code HEALTHY}; {@link #stop()} moves it to {@code DRAINING} (not ready, new
+ * uploads refused with {@code 503 SHUTTING_DOWN}), lets the requests in flight finish, closes the
+ * connections, and ends {@code STOPPED}.
  */
 public final class ArtifactStoreService {
   /** Readiness check names on the node's health registry. */
   public static final String DB_CHECK = "artifact-store-db";
   public static final String DISK_CHECK = "artifact-store-disk";
+  /** The service's name in its lifecycle (and readiness check {@code lifecycle.artifact-store}). */
+  public static final String SERVICE = "artifact-store";
 
   private final ReachNode node;
   private final Db db;
   private final ArtifactStoreVerticle verticle;
   private final String deploymentId;
+  private final Lifecycle lifecycle;
+  private Future<Void> stopped;
 
-  private ArtifactStoreService(ReachNode node, Db db, ArtifactStoreVerticle verticle, String deploymentId) {
+  private ArtifactStoreService(ReachNode node, Db db, ArtifactStoreVerticle verticle, String deploymentId,
+      Lifecycle lifecycle) {
     this.node = node;
     this.db = db;
     this.verticle = verticle;
     this.deploymentId = deploymentId;
+    this.lifecycle = lifecycle;
   }
 
   /**
    * Prepares the artifact directory, migrates the schema, deploys the HTTP and event-bus
-   * verticle and registers readiness checks (database, disk).
+   * verticle and registers readiness checks (lifecycle, database, disk).
    */
   public static Future<ArtifactStoreService> deploy(ReachNode node) {
     Vertx vertx = node.vertx();
+    Lifecycle lifecycle = node.health().lifecycle(SERVICE, node.clock());
     StoreLayout layout = new StoreLayout(node.config().artifactDir());
     Db db = Db.create(vertx, node.config());
-    ArtifactStoreVerticle verticle = new ArtifactStoreVerticle(node, db, layout);
+    ArtifactStoreVerticle verticle = new ArtifactStoreVerticle(node, db, layout, lifecycle);
     return vertx.executeBlocking(layout::prepare)
         .compose(v -> Future.<Migrator>future(p -> p.complete(Migrator.fromClasspath()))
             .compose(m -> m.migrate(db.pool())))
@@ -46,9 +61,13 @@ public final class ArtifactStoreService {
           node.health()
               .readiness(DB_CHECK, DbHealth.procedure(db))
               .readiness(DISK_CHECK, DiskHealth.procedure(vertx, layout));
-          return new ArtifactStoreService(node, db, verticle, id);
+          lifecycle.moveTo(LifecycleState.HEALTHY, "serving on " + verticle.baseUrl());
+          return new ArtifactStoreService(node, db, verticle, id, lifecycle);
         })
-        .recover(t -> db.close().transform(x -> Future.failedFuture(t)));
+        .recover(t -> {
+          lifecycle.moveTo(LifecycleState.CRASHING, "start failed: " + t.getMessage());
+          return db.close().transform(x -> Future.failedFuture(t));
+        });
   }
 
   /** The port the HTTP API listens on (the actual one when configured as 0). */
@@ -61,15 +80,30 @@ public final class ArtifactStoreService {
     return verticle.baseUrl();
   }
 
+  /** The store's lifecycle. */
+  public Lifecycle lifecycle() {
+    return lifecycle;
+  }
+
   /** The store's own pool (tests count its round trips). */
   Db db() {
     return db;
   }
 
-  /** Unregisters the readiness checks, stops the HTTP server and consumers, closes the pool. */
-  public Future<Void> stop() {
-    node.health().ready().unregister(DB_CHECK);
-    node.health().ready().unregister(DISK_CHECK);
-    return node.vertx().undeploy(deploymentId).transform(ar -> db.close());
+  /**
+   * Drains and stops: {@code DRAINING} (not ready; new uploads answer {@code 503 SHUTTING_DOWN}),
+   * the requests in flight finish (at most {@code REACH_DRAIN_TIMEOUT_MS}), the server and the
+   * consumers stop, the pool closes, {@code STOPPED}. Calling it again returns the same future.
+   */
+  public synchronized Future<Void> stop() {
+    if (stopped == null) {
+      lifecycle.moveTo(LifecycleState.DRAINING, "stop requested");
+      node.health().ready().unregister(DB_CHECK);
+      node.health().ready().unregister(DISK_CHECK);
+      stopped = node.vertx().undeploy(deploymentId)
+          .transform(ar -> db.close())
+          .andThen(ar -> lifecycle.moveTo(LifecycleState.STOPPED, "stopped"));
+    }
+    return stopped;
   }
 }

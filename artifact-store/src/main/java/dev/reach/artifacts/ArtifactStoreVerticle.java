@@ -2,6 +2,7 @@ package dev.reach.artifacts;
 
 import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.db.Db;
+import dev.reach.shared.health.Lifecycle;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -14,6 +15,11 @@ import java.util.logging.Logger;
 /**
  * The artifact store's HTTP API and event-bus consumers on one event loop, which owns the
  * per-log states (one instance per store: appends to a log are serialised there).
+ *
+ * <p>Stopping drains: the requests in flight finish (new uploads are already refused with
+ * {@code 503 SHUTTING_DOWN} by the lifecycle moving to {@code DRAINING}), for at most
+ * {@code REACH_DRAIN_TIMEOUT_MS}; then the server shuts down (idle connections closed, no new ones
+ * accepted) and the event-bus consumers go.
  */
 final class ArtifactStoreVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(ArtifactStoreVerticle.class.getName());
@@ -23,16 +29,19 @@ final class ArtifactStoreVerticle extends VerticleBase {
   private final ReachNode node;
   private final Db db;
   private final StoreLayout layout;
+  private final Lifecycle lifecycle;
+  private final InFlightRequests inFlight = new InFlightRequests();
   private HttpServer server;
   private StoreBusConsumers bus;
   private long evictTimer = -1;
   private volatile int port = -1;
   private volatile String baseUrl;
 
-  ArtifactStoreVerticle(ReachNode node, Db db, StoreLayout layout) {
+  ArtifactStoreVerticle(ReachNode node, Db db, StoreLayout layout, Lifecycle lifecycle) {
     this.node = node;
     this.db = db;
     this.layout = layout;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -44,7 +53,8 @@ final class ArtifactStoreVerticle extends VerticleBase {
     ArtifactListing listing = new ArtifactListing(logs, repo);
 
     Router router = Router.router(vertx);
-    new ArtifactRoutes(vertx, blobs, repo, listing, cfg.artifactMaxBytes()).mount(router);
+    router.route().handler(inFlight);
+    new ArtifactRoutes(vertx, blobs, repo, listing, lifecycle, cfg.artifactMaxBytes()).mount(router);
     new LogRoutes(logs, cfg.maxBodyBytes()).mount(router);
     node.health().mount(router);
     HttpReplies.mountFailures(router);
@@ -53,6 +63,9 @@ final class ArtifactStoreVerticle extends VerticleBase {
         .setHost(cfg.httpHost())
         .setPort(cfg.httpPort())
         .setHandle100ContinueAutomatically(true)
+        // HTTP/1.1 only: without h2c detection every accepted connection is an HTTP connection at
+        // once, so a stop closes a connection that never sent a request instead of waiting for it
+        .setHttp2ClearTextEnabled(false)
         .setIdleTimeout(IDLE_CONNECTION_SECONDS)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
     return vertx.createHttpServer(options).requestHandler(router).listen().compose(s -> {
@@ -72,9 +85,17 @@ final class ArtifactStoreVerticle extends VerticleBase {
     if (evictTimer >= 0) {
       vertx.cancelTimer(evictTimer);
     }
-    Future<Void> consumers = bus == null ? Future.succeededFuture() : bus.unregister();
-    Future<Void> http = server == null ? Future.succeededFuture() : server.close();
-    return Future.join(consumers, http);
+    long drainMs = node.config().drainTimeoutMs();
+    long started = System.nanoTime();
+    Future<Void> http = server == null ? Future.succeededFuture() : inFlight.idle(vertx, drainMs).compose(v -> {
+      long left = Math.max(0, drainMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      if (inFlight.active() > 0) {
+        LOG.warning("artifact store: " + inFlight.active() + " request(s) still running after the drain timeout"
+            + " (REACH_DRAIN_TIMEOUT_MS=" + drainMs + "); closing their connections");
+      }
+      return server.shutdown(left, TimeUnit.MILLISECONDS);
+    });
+    return http.transform(ar -> bus == null ? Future.succeededFuture() : bus.unregister());
   }
 
   static String baseUrl(ReachConfig cfg, int actualPort) {

@@ -119,12 +119,6 @@ final class ArtifactUpload {
 
   /** Reads and drops whatever is left of the body. */
   private void drain() {
-    if (req.isEnded()) {
-      return;
-    }
-    req.handler(b -> { });
-    req.exceptionHandler(x -> { });
-    req.endHandler(v -> { });
-    req.resume();
+    RequestBodies.discard(req);
   }
 }

@@ -10,7 +10,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** JSON answers, and every failure as the one error body {@code {"error": {...}}} with its code's status. */
+/**
+ * JSON answers, and every failure as the one error body {@code {"error": {...}}} with its code's
+ * status; retryable failures (database down, disk error, shutting down) also carry {@code Retry-After}.
+ */
 final class HttpReplies {
   private static final Logger LOG = Logger.getLogger(HttpReplies.class.getName());
   static final String JSON = "application/json";
@@ -40,7 +43,16 @@ final class HttpReplies {
     if (e instanceof LogOffsetMismatchException m) {
       body.put("size", m.size());
     }
-    resp.setStatusCode(e.code().httpStatus()).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body.encode());
+    resp.setStatusCode(e.code().httpStatus()).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
+    if (e.retryable() && e.retryAfterMs() >= 0) {
+      resp.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(e.retryAfterMs())));
+    }
+    resp.end(body.encode());
+  }
+
+  /** {@code Retry-After} is in whole seconds: rounded up, so a client never comes back too early. */
+  static long retryAfterSeconds(long ms) {
+    return (ms + 999) / 1000;
   }
 
   /** Failures inside routes and unmatched requests (404, 405, body too large, ...) answer in the contract too. */

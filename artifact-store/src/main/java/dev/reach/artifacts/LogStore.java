@@ -31,6 +31,7 @@ final class LogStore {
   private final StoreLayout layout;
   private final ArtifactRepository repo;
   private final LogCap cap;
+  private final LeaseFence fence;
   private final Map<LogKey, LogState> states = new HashMap<>();
 
   LogStore(Vertx vertx, StoreLayout layout, ArtifactRepository repo, LogCap cap) {
@@ -38,6 +39,7 @@ final class LogStore {
     this.layout = layout;
     this.repo = repo;
     this.cap = cap;
+    this.fence = new LeaseFence(repo);
   }
 
   Path file(LogKey key) {
@@ -48,9 +50,24 @@ final class LogStore {
    * Appends {@code chunk} at {@code offset}, then seals when asked. A chunk wholly below the bytes
    * received is a retry and writes nothing; one starting above them is a gap
    * ({@link LogOffsetMismatchException}), except on a truncated log where everything is dropped anyway.
+   * Fenced: refused with {@code STALE_LEASE}, writing nothing, unless {@code token} holds the
+   * attempt's current lease ({@link LeaseFence}).
    */
   Future<AppendResult> append(LogKey key, long token, long offset, Buffer chunk, boolean seal) {
-    return withState(key, st -> st.serial.submit(() -> appendNow(st, token, offset, chunk, seal)));
+    return withState(key, st -> st.serial.submit(() -> fencedAppend(st, token, offset, chunk, seal)));
+  }
+
+  /**
+   * One lease check, then the append. A seal that brings no new bytes skips the separate check:
+   * its fenced seal statement is the check (one round trip for the common final request).
+   */
+  private Future<AppendResult> fencedAppend(LogState st, long token, long offset, Buffer chunk, boolean seal) {
+    boolean sealOnly = seal && st.seal == null && st.exists && offset <= st.received
+        && offset + chunk.length() <= st.received;
+    if (sealOnly) {
+      return seal(st, token);
+    }
+    return fence.check(st.key, token).compose(v -> appendNow(st, token, offset, chunk, seal));
   }
 
   /** What readers see of the log now. */
@@ -184,10 +201,13 @@ final class LogStore {
 
   private Future<AppendResult> seal(LogState st, long token) {
     LogSeal seal = new LogSeal(st.stored, Sha256.peekHex(st.digest), st.truncated);
-    return repo.sealLog(st.key, token, seal).map(v -> {
+    return repo.sealLog(st.key, token, seal).compose(recorded -> {
+      if (!recorded) {
+        return Future.failedFuture(StaleLease.of(st.key, token));
+      }
       st.seal = seal;
       st.digest = null;
-      return AppendResult.of(st);
+      return Future.succeededFuture(AppendResult.of(st));
     });
   }
 }

@@ -3,6 +3,7 @@ package dev.reach.artifacts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.reach.artifacts.StoreFixture.Lease;
 import dev.reach.artifacts.StoreFixture.Response;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -50,12 +51,13 @@ class ArtifactApiTest {
 
   @Test
   void streamsALargeUploadToItsContentAddressAndBack() throws Exception {
-    UUID job = UUID.randomUUID();
+    Lease lease = store.lease();
+    UUID job = lease.jobId();
     byte[] content = random(3 * 1024 * 1024 + 17, 1);
     Path source = Files.createTempFile("reach-upload", ".bin");
     try {
       Files.write(source, content);
-      Response put = store.putFileChunked(uri(job, 1, "out/report.bin") + "?token=9", source);
+      Response put = store.putFileChunked(uri(job, 1, "out/report.bin") + "?token=" + lease.token(), source);
       String sha = StoreFixture.sha256(content);
       assertThat(put.status()).as(put.body().toString()).isEqualTo(200);
       assertThat(put.json()).isEqualTo(new JsonObject().put("path", "out/report.bin").put("sha256", sha)
@@ -72,7 +74,7 @@ class ArtifactApiTest {
       assertThat(get.headers().get("Reach-Artifact-Sha256")).isEqualTo(sha);
 
       assertThat(store.sql("SELECT token, size, sha256 FROM artifacts WHERE job_id = $1 AND attempt = $2 AND path = $3",
-          job, 1, "out/report.bin").iterator().next().getLong("token")).isEqualTo(9L);
+          job, 1, "out/report.bin").iterator().next().getLong("token")).isEqualTo(lease.token());
     } finally {
       Files.deleteIfExists(source);
     }
@@ -82,10 +84,12 @@ class ArtifactApiTest {
   void identicalContentIsStoredOnce() throws Exception {
     byte[] content = "same bytes\n".getBytes(StandardCharsets.UTF_8);
     String sha = StoreFixture.sha256(content);
-    UUID a = UUID.randomUUID();
-    UUID b = UUID.randomUUID();
-    Response first = store.send(HttpMethod.PUT, uri(a, 1, "a.txt?token=1"), Buffer.buffer(content));
-    Response second = store.send(HttpMethod.PUT, uri(b, 3, "dir/b.txt?token=2"), Buffer.buffer(content));
+    Lease leaseA = store.lease();
+    UUID a = leaseA.jobId();
+    Lease leaseB = store.lease(3);
+    UUID b = leaseB.jobId();
+    Response first = store.send(HttpMethod.PUT, uri(a, 1, "a.txt?token=" + leaseA.token()), Buffer.buffer(content));
+    Response second = store.send(HttpMethod.PUT, uri(b, 3, "dir/b.txt?token=" + leaseB.token()), Buffer.buffer(content));
     assertThat(first.json().getString("sha256")).isEqualTo(sha);
     assertThat(second.json().getString("sha256")).isEqualTo(sha);
 
@@ -97,14 +101,15 @@ class ArtifactApiTest {
 
   @Test
   void listsTheLogAndFilesOfAnAttemptAndUpsertsOnTheSamePath() throws Exception {
-    UUID job = UUID.randomUUID();
+    Lease lease = store.lease();
+    UUID job = lease.jobId();
     Response none = store.get("/v1/artifacts/" + job + "/1");
     assertThat(none.json()).isEqualTo(new JsonObject().putNull("log").put("files", new JsonArray()));
 
-    store.send(HttpMethod.PUT, uri(job, 1, "b.txt?token=4"), Buffer.buffer("old"));
-    store.send(HttpMethod.PUT, uri(job, 1, "b.txt?token=4"), Buffer.buffer("new!"));
-    store.send(HttpMethod.PUT, uri(job, 1, "a.txt?token=4"), Buffer.buffer(""));
-    store.post("/v1/logs/" + job + "/1?token=4&offset=0", "running\n");
+    store.send(HttpMethod.PUT, uri(job, 1, "b.txt?token=" + lease.token()), Buffer.buffer("old"));
+    store.send(HttpMethod.PUT, uri(job, 1, "b.txt?token=" + lease.token()), Buffer.buffer("new!"));
+    store.send(HttpMethod.PUT, uri(job, 1, "a.txt?token=" + lease.token()), Buffer.buffer(""));
+    store.post("/v1/logs/" + job + "/1?token=" + lease.token() + "&offset=0", "running\n");
 
     JsonObject open = store.get("/v1/artifacts/" + job + "/1").json();
     assertThat(open.getJsonObject("log")).isEqualTo(new JsonObject().put("size", 8).putNull("sha256")
@@ -115,7 +120,7 @@ class ArtifactApiTest {
             .put("size", 4)));
     assertThat(store.get(uri(job, 1, "b.txt")).body().toString()).isEqualTo("new!");
 
-    store.post("/v1/logs/" + job + "/1?token=4&offset=8&seal=true", "");
+    store.post("/v1/logs/" + job + "/1?token=" + lease.token() + "&offset=8&seal=true", "");
     JsonObject sealed = store.get("/v1/artifacts/" + job + "/1").json();
     assertThat(sealed.getJsonObject("log").getBoolean("sealed")).isTrue();
     assertThat(sealed.getJsonObject("log").getString("sha256"))
@@ -157,11 +162,12 @@ class ArtifactApiTest {
 
   @Test
   void oversizeStreamingUploadIs413AndLeavesNoTempFile() throws Exception {
-    UUID job = UUID.randomUUID();
+    Lease lease = store.lease();
+    UUID job = lease.jobId();
     Path source = Files.createTempFile("reach-upload", ".bin");
     try {
       Files.write(source, random(MAX + 512 * 1024, 2));
-      Response r = store.putFileChunked(uri(job, 1, "big.bin") + "?token=1", source);
+      Response r = store.putFileChunked(uri(job, 1, "big.bin") + "?token=" + lease.token(), source);
       assertThat(r.status()).isEqualTo(413);
       assertThat(r.error().getString("code")).isEqualTo("PAYLOAD_TOO_LARGE");
       assertThat(store.files("tmp")).isEmpty();
@@ -173,9 +179,10 @@ class ArtifactApiTest {
 
   @Test
   void aClientThatGoesAwayMidUploadLeavesNoTempFile() throws Exception {
-    UUID job = UUID.randomUUID();
+    Lease lease = store.lease();
+    UUID job = lease.jobId();
     HttpClientRequest req = StoreFixture.await(store.http.request(new RequestOptions().setMethod(HttpMethod.PUT)
-        .setHost("127.0.0.1").setPort(store.service.httpPort()).setURI(uri(job, 1, "partial.bin?token=1"))));
+        .setHost("127.0.0.1").setPort(store.service.httpPort()).setURI(uri(job, 1, "partial.bin?token=" + lease.token()))));
     req.setChunked(true);
     StoreFixture.await(req.write(Buffer.buffer(random(256 * 1024, 3))));
     await().atMost(Duration.ofSeconds(10)).until(() -> !store.files("tmp").isEmpty());

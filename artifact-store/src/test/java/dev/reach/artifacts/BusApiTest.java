@@ -2,6 +2,7 @@ package dev.reach.artifacts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reach.artifacts.StoreFixture.Lease;
 import dev.reach.shared.bus.Addresses;
 import dev.reach.shared.error.ReachException;
 import io.vertx.core.buffer.Buffer;
@@ -42,14 +43,15 @@ class BusApiTest {
 
   @Test
   void logReadReturnsSlicesByOffsetAsBase64() throws Exception {
-    UUID job = UUID.randomUUID();
+    Lease lease = store.lease();
+    UUID job = lease.jobId();
     JsonObject missing = store.request(Addresses.LOG_READ, read(job, 0, 100));
     assertThat(missing.getBinary("data")).isEmpty();
     assertThat(missing.getLong("size")).isZero();
     assertThat(missing.getBoolean("sealed")).isFalse();
     assertThat(missing.getLong("next_offset")).isZero();
 
-    store.post("/v1/logs/" + job + "/1?token=1&offset=0", "step 1\n");
+    store.post("/v1/logs/" + job + "/1?token=" + lease.token() + "&offset=0", "step 1\n");
     JsonObject first = store.request(Addresses.LOG_READ, read(job, 0, 100));
     assertThat(new String(first.getBinary("data"), StandardCharsets.UTF_8)).isEqualTo("step 1\n");
     assertThat(first.getLong("offset")).isZero();
@@ -57,7 +59,7 @@ class BusApiTest {
     assertThat(first.getLong("size")).isEqualTo(7);
     assertThat(first.getBoolean("sealed")).isFalse();
 
-    store.post("/v1/logs/" + job + "/1?token=1&offset=7&seal=true", "step 2\n");
+    store.post("/v1/logs/" + job + "/1?token=" + lease.token() + "&offset=7&seal=true", "step 2\n");
     JsonObject next = store.request(Addresses.LOG_READ, read(job, 7, 4));
     assertThat(new String(next.getBinary("data"), StandardCharsets.UTF_8)).isEqualTo("step");
     assertThat(next.getLong("next_offset")).isEqualTo(11);
@@ -71,9 +73,10 @@ class BusApiTest {
 
   @Test
   void listMatchesTheHttpListing() throws Exception {
-    UUID job = UUID.randomUUID();
-    store.send(HttpMethod.PUT, "/v1/artifacts/" + job + "/2/x.txt?token=1", Buffer.buffer("x"));
-    store.post("/v1/logs/" + job + "/2?token=1&offset=0&seal=true", "log");
+    Lease lease = store.lease(2);
+    UUID job = lease.jobId();
+    store.send(HttpMethod.PUT, "/v1/artifacts/" + job + "/2/x.txt?token=" + lease.token(), Buffer.buffer("x"));
+    store.post("/v1/logs/" + job + "/2?token=" + lease.token() + "&offset=0&seal=true", "log");
     JsonObject bus = store.request(Addresses.ARTIFACT_LIST, new JsonObject().put("job_id", job.toString()).put("attempt", 2));
     assertThat(bus).isEqualTo(store.get("/v1/artifacts/" + job + "/2").json());
     assertThat(bus.getJsonArray("files")).hasSize(1);

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,6 +40,23 @@ import java.util.stream.Stream;
  */
 final class StoreFixture implements AutoCloseable {
   static final long TIMEOUT_SECONDS = 30;
+
+  /** The current lease of a job's attempt, written into the jobs table as the orchestrator grants it. */
+  record Lease(UUID jobId, int attempt, long token) {
+    LogKey key() {
+      return new LogKey(jobId, attempt);
+    }
+
+    /** {@code /v1/logs/{job}/{attempt}?token=T&query}. */
+    String logUri(String query) {
+      return "/v1/logs/" + jobId + "/" + attempt + "?token=" + token + (query.isEmpty() ? "" : "&" + query);
+    }
+
+    /** {@code /v1/artifacts/{job}/{attempt}/{path}?token=T}. */
+    String artifactUri(String path) {
+      return "/v1/artifacts/" + jobId + "/" + attempt + "/" + path + "?token=" + token;
+    }
+  }
 
   /** An HTTP answer, body read in full. */
   record Response(int status, MultiMap headers, Buffer body) {
@@ -155,6 +173,48 @@ final class StoreFixture implements AutoCloseable {
 
   RowSet<Row> sql(String sql, Object... params) throws Exception {
     return await(service.db().pool().preparedQuery(sql).execute(Tuple.from(params)));
+  }
+
+  /** A new run with one job whose attempt 1 is leased now (LEASED, a fresh token). */
+  Lease lease() throws Exception {
+    return lease(1);
+  }
+
+  /** A new run with one job whose attempt {@code attempt} is leased now. */
+  Lease lease(int attempt) throws Exception {
+    UUID run = UUID.randomUUID();
+    UUID job = UUID.randomUUID();
+    sql("INSERT INTO runs (id, name, fingerprint, job_count) VALUES ($1, 'test', 'fp', 1)", run);
+    long token = sql("""
+        INSERT INTO jobs (id, run_id, name, spec, state, attempt, lease_token, runner_id, incarnation,
+                          lease_expires_at, max_attempts, max_lost_attempts)
+        VALUES ($1, $2, 'job', '{}'::jsonb, 'LEASED', $3, nextval('lease_token_seq'), 'runner-1', 'inc-1',
+                now() + interval '1 hour', 1, 3)
+        RETURNING lease_token""", job, run, attempt).iterator().next().getLong("lease_token");
+    return new Lease(job, attempt, token);
+  }
+
+  /** The lease was lost (expired): the job is QUEUED again, waiting for its next attempt. */
+  void lose(Lease lease) throws Exception {
+    sql("UPDATE jobs SET state = 'QUEUED', lease_expires_at = NULL, lost_attempts = lost_attempts + 1 WHERE id = $1",
+        lease.jobId());
+  }
+
+  /** The lease was lost and the job leased again: the next attempt with a new token. */
+  Lease nextAttempt(Lease lease) throws Exception {
+    lose(lease);
+    Row r = sql("""
+        UPDATE jobs SET state = 'LEASED', attempt = attempt + 1, lease_token = nextval('lease_token_seq'),
+                        lease_expires_at = now() + interval '1 hour'
+         WHERE id = $1
+        RETURNING attempt, lease_token""", lease.jobId()).iterator().next();
+    return new Lease(lease.jobId(), r.getInteger("attempt"), r.getLong("lease_token"));
+  }
+
+  /** The job ended in {@code state} (SUCCEEDED, FAILED, CANCELLED, QUARANTINED): its lease is over. */
+  void end(Lease lease, String state) throws Exception {
+    sql("UPDATE jobs SET state = $2::text::job_state, lease_expires_at = NULL, ended_at = now(), reason = 'test' WHERE id = $1",
+        lease.jobId(), state);
   }
 
   Path logFile(LogKey key) {

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
       LogsCommand.class,
       CancelCommand.class,
       RunnersCommand.class,
+      DeadLettersCommand.class,
       CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

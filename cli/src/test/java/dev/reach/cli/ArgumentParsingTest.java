@@ -21,7 +21,8 @@ class ArgumentParsingTest {
   @Test
   void helpListsEveryCommandAndExitCodes() {
     assertThat(h.run("--help")).isEqualTo(0);
-    assertThat(h.out()).contains("dev", "service", "submit", "status", "logs", "cancel", "runners", "Exit codes", "cannot reach the API");
+    assertThat(h.out()).contains("dev", "service", "submit", "status", "logs", "cancel", "runners", "dead-letters", "Exit codes",
+        "cannot reach the API");
   }
 
   @Test
@@ -43,9 +44,11 @@ class ArgumentParsingTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"dev", "service", "submit", "status", "logs", "cancel", "runners"})
+  @ValueSource(strings = {"dev", "service", "submit", "status", "logs", "cancel", "runners", "dead-letters",
+      "dead-letters list", "dead-letters show", "dead-letters requeue"})
   void everyCommandHasHelp(String command) {
-    assertThat(h.run(command, "--help")).isEqualTo(0);
+    String[] args = (command + " --help").split(" ");
+    assertThat(h.run(args)).isEqualTo(0);
     assertThat(h.out()).contains("Usage: reachctl " + command);
   }
 

@@ -1,32 +1,50 @@
 package dev.reach.hub;
 
 import dev.reach.shared.config.ReachConfig;
+import dev.reach.shared.health.Lifecycle;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
-/** The hub's HTTP server: the API, health endpoints and start page on {@code REACH_HTTP_HOST:REACH_HTTP_PORT}. */
+/**
+ * The hub's HTTP server: the API, health endpoints and start page on {@code REACH_HTTP_HOST:REACH_HTTP_PORT}.
+ *
+ * <p>Stopping drains: the requests in flight finish (new work is already refused with
+ * {@code 503 SHUTTING_DOWN} by the lifecycle moving to {@code DRAINING}, followed logs end), for at
+ * most {@code REACH_DRAIN_TIMEOUT_MS}; then the server shuts down: no new connections, idle ones closed.
+ */
 final class HubHttpVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(HubHttpVerticle.class.getName());
   private final ReachNode node;
   private final OrchestratorClient orchestrator;
+  private final Lifecycle lifecycle;
+  private final InFlightRequests inFlight = new InFlightRequests();
   private LogHandler logs;
   private HttpServer server;
 
-  HubHttpVerticle(ReachNode node, OrchestratorClient orchestrator) {
+  HubHttpVerticle(ReachNode node, OrchestratorClient orchestrator, Lifecycle lifecycle) {
     this.node = node;
     this.orchestrator = orchestrator;
+    this.lifecycle = lifecycle;
   }
 
   @Override
   public Future<?> start() {
     ReachConfig cfg = node.config();
-    logs = new LogHandler(vertx, orchestrator, new ArtifactStoreClient(vertx, cfg.requestTimeoutMs()));
-    return vertx.createHttpServer()
-        .requestHandler(HubRouter.create(vertx, node, logs, orchestrator))
-        .listen(cfg.httpPort(), cfg.httpHost())
+    logs = new LogHandler(vertx, orchestrator, new ArtifactStoreClient(vertx, cfg.requestTimeoutMs()), lifecycle::isDraining);
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(cfg.httpHost())
+        .setPort(cfg.httpPort())
+        // HTTP/1.1 only: without h2c detection every accepted connection is an HTTP connection at
+        // once, so a stop closes a connection that never sent a request instead of waiting for it
+        .setHttp2ClearTextEnabled(false);
+    return vertx.createHttpServer(options)
+        .requestHandler(HubRouter.create(vertx, node, logs, orchestrator, lifecycle, inFlight))
+        .listen()
         .onSuccess(s -> {
           server = s;
           LOG.info("hub listening on http://" + cfg.httpHost() + ":" + s.actualPort() + "/");
@@ -35,7 +53,19 @@ final class HubHttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    if (server == null) {
+      return Future.succeededFuture();
+    }
+    long drainMs = node.config().drainTimeoutMs();
+    long started = System.nanoTime();
+    return inFlight.idle(vertx, drainMs).compose(v -> {
+      long left = Math.max(0, drainMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      if (inFlight.active() > 0) {
+        LOG.warning("hub: " + inFlight.active() + " request(s) still running after the drain timeout"
+            + " (REACH_DRAIN_TIMEOUT_MS=" + drainMs + "); closing their connections");
+      }
+      return server.shutdown(left, TimeUnit.MILLISECONDS);
+    });
   }
 
   int actualPort() {

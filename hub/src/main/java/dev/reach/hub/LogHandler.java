@@ -3,18 +3,21 @@ package dev.reach.hub;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.BooleanSupplier;
 
 /** {@code GET /api/v1/runs/:id/jobs/:name/log[?attempt=N][&follow=true]}: starts a {@link LogStream}. */
 final class LogHandler implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final OrchestratorClient orchestrator;
   private final ArtifactStoreClient store;
+  private final BooleanSupplier draining;
   private final LogStreamStats stats = new LogStreamStats();
 
-  LogHandler(Vertx vertx, OrchestratorClient orchestrator, ArtifactStoreClient store) {
+  LogHandler(Vertx vertx, OrchestratorClient orchestrator, ArtifactStoreClient store, BooleanSupplier draining) {
     this.vertx = vertx;
     this.orchestrator = orchestrator;
     this.store = store;
+    this.draining = draining;
   }
 
   @Override
@@ -23,7 +26,7 @@ final class LogHandler implements Handler<RoutingContext> {
     String jobName = ctx.pathParam("name");
     Integer attempt = QueryParams.optionalInt(ctx, "attempt", 1, Integer.MAX_VALUE);
     boolean follow = QueryParams.optionalBoolean(ctx, "follow");
-    new LogStream(vertx, ctx, orchestrator, store, runId, jobName, attempt, follow, stats).start();
+    new LogStream(vertx, ctx, orchestrator, store, runId, jobName, attempt, follow, stats, draining).start();
   }
 
   LogStreamStats stats() {

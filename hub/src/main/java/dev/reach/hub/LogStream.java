@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,6 +25,8 @@ import java.util.logging.Logger;
  *
  * <p>Failures before the first byte answer in the error contract; once the stream has begun a
  * failure resets the connection, so a client never mistakes a cut-off log for a complete one.
+ * A followed stream that would wait while the hub drains ends that way ({@code SHUTTING_DOWN}),
+ * so it never holds up the hub's stop; the client follows again elsewhere.
  * Everything runs on the request's event loop.
  */
 final class LogStream {
@@ -43,6 +46,7 @@ final class LogStream {
   private final Integer requestedAttempt;
   private final boolean follow;
   private final LogStreamStats stats;
+  private final BooleanSupplier draining;
   private final Backoff backoff = new Backoff(MIN_WAIT_MS, MAX_WAIT_MS);
 
   private LogTarget target;
@@ -54,7 +58,8 @@ final class LogStream {
   private boolean done;
 
   LogStream(Vertx vertx, RoutingContext ctx, OrchestratorClient orchestrator, ArtifactStoreClient store,
-      String runId, String jobName, Integer requestedAttempt, boolean follow, LogStreamStats stats) {
+      String runId, String jobName, Integer requestedAttempt, boolean follow, LogStreamStats stats,
+      BooleanSupplier draining) {
     this.vertx = vertx;
     this.ctx = ctx;
     this.response = ctx.response();
@@ -65,6 +70,7 @@ final class LogStream {
     this.requestedAttempt = requestedAttempt;
     this.follow = follow;
     this.stats = stats;
+    this.draining = draining;
   }
 
   void start() {
@@ -185,6 +191,10 @@ final class LogStream {
   }
 
   private void schedule(long delayMs, Runnable next) {
+    if (draining.getAsBoolean()) {
+      fail(ShutdownGate.shuttingDown());
+      return;
+    }
     timerId = vertx.setTimer(delayMs, id -> {
       timerId = -1;
       next.run();

@@ -43,4 +43,19 @@ final class OrchestratorClient {
         ? bus.request(Addresses.LIST_RUNNERS, new JsonObject())
         : bus.request(Addresses.LIST_RUNNERS, new JsonObject(), timeoutMs);
   }
+
+  /** Replies {@code {"dead_letters": [...]}}, newest first. */
+  Future<JsonObject> listDeadLetters(int limit) {
+    return bus.request(Addresses.LIST_DEAD_LETTERS, new JsonObject().put("limit", limit));
+  }
+
+  /** Replies the dead letter with its spec and attempts, or fails with {@code DEAD_LETTER_NOT_FOUND}. */
+  Future<JsonObject> getDeadLetter(String jobId) {
+    return bus.request(Addresses.GET_DEAD_LETTER, new JsonObject().put("job_id", jobId));
+  }
+
+  /** Replies {@code {"run_id", "requeue_of", "requeue_of_run"}}: the new run that retries the job. */
+  Future<JsonObject> requeueDeadLetter(String jobId) {
+    return bus.request(Addresses.REQUEUE_DEAD_LETTER, new JsonObject().put("job_id", jobId));
+  }
 }

@@ -12,9 +12,14 @@ final class RunIds {
 
   private RunIds() {}
 
+  /** Whether {@code id} has the form of a run id. */
+  static boolean isRunId(String id) {
+    return id != null && UUID.matcher(id).matches();
+  }
+
   /** The id in canonical (lower-case) form, or {@code RUN_NOT_FOUND}. */
   static String require(String id) {
-    if (id == null || !UUID.matcher(id).matches()) {
+    if (!isRunId(id)) {
       throw new ReachException(ErrorCode.RUN_NOT_FOUND, "no run with this id");
     }
     return id.toLowerCase(Locale.ROOT);

@@ -21,13 +21,14 @@ final class FakeOrchestrator {
   private final Vertx vertx;
   private final Map<String, Function<JsonObject, Object>> behaviour = new ConcurrentHashMap<>();
   private final Map<String, List<JsonObject>> received = new ConcurrentHashMap<>();
+  private final Map<String, List<Message<Object>>> unanswered = new ConcurrentHashMap<>();
   private final List<MessageConsumer<Object>> consumers = new CopyOnWriteArrayList<>();
 
   FakeOrchestrator(Vertx vertx) {
     this.vertx = vertx;
   }
 
-  /** Serves {@code address} with {@code answer}; a null answer means "never reply". */
+  /** Serves {@code address} with {@code answer}; a null answer means "no reply" (the test may answer later, see {@link #unanswered}). */
   FakeOrchestrator on(String address, Function<JsonObject, Object> answer) {
     behaviour.put(address, answer);
     if (consumers.stream().noneMatch(c -> c.address().equals(address))) {
@@ -47,6 +48,11 @@ final class FakeOrchestrator {
     return received.getOrDefault(address, List.of());
   }
 
+  /** The messages to {@code address} left unanswered so far (their answer was null), in arrival order. */
+  List<Message<Object>> unanswered(String address) {
+    return unanswered.getOrDefault(address, List.of());
+  }
+
   int receivedTotal() {
     return received.values().stream().mapToInt(List::size).sum();
   }
@@ -63,6 +69,8 @@ final class FakeOrchestrator {
     }
     if (reply != null) {
       msg.reply(reply);
+    } else {
+      unanswered.computeIfAbsent(msg.address(), a -> new CopyOnWriteArrayList<>()).add(msg);
     }
   }
 }

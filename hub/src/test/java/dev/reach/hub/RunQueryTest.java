@@ -35,7 +35,10 @@ class RunQueryTest {
     HubFixture.HttpReply r = f.get("/api/v1/runs/" + RunViews.RUN_ID.toUpperCase());
 
     assertThat(r.status()).isEqualTo(200);
-    assertThat(r.json()).isEqualTo(view);
+    JsonObject expected = view.copy();
+    expected.getJsonArray("jobs").getJsonObject(0).getJsonArray("attempts")
+        .forEach(a -> ((JsonObject) a).put("artifacts", new JsonArray())); // no log metadata yet: none recorded
+    assertThat(r.json()).isEqualTo(expected);
     assertThat(orchestrator.received(Addresses.GET_RUN)).containsExactly(new JsonObject().put("id", RunViews.RUN_ID));
   }
 

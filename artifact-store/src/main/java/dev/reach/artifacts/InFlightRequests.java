@@ -1,0 +1,48 @@
+package dev.reach.artifacts;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Counts the requests being answered, so that a stop can let them finish before it closes the
+ * server. Mounted as the router's first handler; owned by the store's event loop (every request
+ * and {@link #idle} run there).
+ */
+final class InFlightRequests implements Handler<RoutingContext> {
+  private int active;
+  private Promise<Void> idle;
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    active++;
+    ctx.addEndHandler(v -> ended());
+    ctx.next();
+  }
+
+  private void ended() {
+    active--;
+    if (active == 0 && idle != null) {
+      idle.tryComplete();
+    }
+  }
+
+  int active() {
+    return active;
+  }
+
+  /** Completes when no request is in flight, or after {@code timeoutMs} (then with some still running). */
+  Future<Void> idle(Vertx vertx, long timeoutMs) {
+    if (active == 0) {
+      return Future.succeededFuture();
+    }
+    if (idle == null) {
+      idle = Promise.promise();
+      long timer = vertx.setTimer(Math.max(1, timeoutMs), id -> idle.tryComplete());
+      idle.future().onComplete(x -> vertx.cancelTimer(timer));
+    }
+    return idle.future();
+  }
+}
