@@ -1,12 +1,22 @@
 package dev.reach.runner;
 
+import dev.reach.runner.disk.DiskGuard;
+import dev.reach.runner.exec.CompletionDelivery;
 import dev.reach.runner.exec.Execution;
 import dev.reach.runner.exec.OrchestratorClient;
+import dev.reach.runner.exec.Workspace;
+import dev.reach.runner.journal.CompletionJournal;
 import dev.reach.runner.process.UptimeClock;
 import dev.reach.runner.process.WatcherClock;
-import dev.reach.runner.process.WatcherScript;
+import dev.reach.runner.retry.Backoff;
+import dev.reach.runner.retry.RetryPolicy;
 import dev.reach.runner.ship.ArtifactClient;
+import dev.reach.runner.state.GroupRecords;
+import dev.reach.runner.state.RunMarker;
+import dev.reach.runner.state.WorkspaceJanitor;
 import dev.reach.shared.config.ReachConfig;
+import dev.reach.shared.health.Lifecycle;
+import dev.reach.shared.health.LifecycleState;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,55 +29,98 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 
 /**
  * The runner: claims jobs, runs each under a watcher process, heartbeats, ships logs. Each start
- * is a new incarnation.
+ * is a new incarnation that first locks its state directory, sweeps what earlier incarnations
+ * left and re-sends their journaled completions; {@link #stop()} drains.
  */
 public final class RunnerService {
+  private static final Logger LOG = Logger.getLogger(RunnerService.class.getName());
+
   private final Vertx vertx;
+  private final ReachConfig cfg;
+  private final RunnerTuning tuning;
   private final String deploymentId;
+  private final RunnerVerticle verticle;
+  private final RunnerBoot boot;
+  private final Path stateDir;
   private final ExecutorService control;
   private final ExecutorService readers;
   private final ArtifactClient artifacts;
   private final String incarnation;
+  private final Lifecycle lifecycle;
+  private Future<Void> stopped;
 
-  private RunnerService(Vertx vertx, String deploymentId, ExecutorService control, ExecutorService readers,
-      ArtifactClient artifacts, String incarnation) {
+  private RunnerService(Vertx vertx, ReachConfig cfg, RunnerTuning tuning, String deploymentId, RunnerVerticle verticle,
+      RunnerBoot boot, Path stateDir, ExecutorService control, ExecutorService readers, ArtifactClient artifacts,
+      String incarnation, Lifecycle lifecycle) {
     this.vertx = vertx;
+    this.cfg = cfg;
+    this.tuning = tuning;
     this.deploymentId = deploymentId;
+    this.verticle = verticle;
+    this.boot = boot;
+    this.stateDir = stateDir;
     this.control = control;
     this.readers = readers;
     this.artifacts = artifacts;
     this.incarnation = incarnation;
+    this.lifecycle = lifecycle;
   }
 
   public static Future<RunnerService> deploy(ReachNode node) {
+    return deploy(node, RunnerTuning.defaults());
+  }
+
+  static Future<RunnerService> deploy(ReachNode node, RunnerTuning tuning) {
     ReachConfig cfg = node.config();
     Vertx vertx = node.vertx();
     String incarnation = UUID.randomUUID().toString();
+    Lifecycle lifecycle = node.health().lifecycle("runner", node.clock());
+    Path stateDir = cfg.stateDir().toAbsolutePath();
     // one long-lived thread spawns processes and writes to watchers, in order
     ExecutorService control = Executors.newSingleThreadExecutor(named("reach-runner-control-" + cfg.runnerId()));
     ExecutorService readers = Executors.newCachedThreadPool(named("reach-runner-io-" + cfg.runnerId()));
     ArtifactClient artifacts = new ArtifactClient(vertx, cfg.artifactUrl(), cfg.requestTimeoutMs(), Math.max(4, cfg.runnerSlots()));
     OrchestratorClient orchestrator = new OrchestratorClient(vertx, cfg.requestTimeoutMs());
     WatcherClock clock = new UptimeClock();
-    Path stateDir = cfg.stateDir().toAbsolutePath();
+    CompletionJournal journal = new CompletionJournal(stateDir, node.clock());
+    GroupRecords groups = new GroupRecords(stateDir);
+    WorkspaceJanitor janitor = new WorkspaceJanitor(stateDir, incarnation);
+    DiskGuard disk = new DiskGuard(cfg.runnerMinFreeDiskBytes(),
+        tuning.freeSpace() != null ? tuning.freeSpace() : DiskGuard.FreeSpace.of(stateDir), janitor, journal);
+    RetryPolicy uploadRetry = new RetryPolicy(cfg.artifactRetryTries(),
+        new Backoff(Math.min(100, cfg.artifactRetryMaxDelayMs()), cfg.artifactRetryMaxDelayMs()));
     if (vertx.isClustered()) {
       node.health().readiness("cluster", ClusterHealthCheck.createProcedure(vertx));
     }
     node.health().readiness("runner.state-dir", p -> p.tryComplete(Files.isWritable(stateDir) ? Status.OK() : Status.KO()));
-    return vertx.executeBlocking(() -> {
-          Files.createDirectories(stateDir);
-          return WatcherScript.install(stateDir);
+    node.health().readiness("runner.disk", disk.readiness());
+    return vertx.executeBlocking(() -> RunnerBoot.prepare(stateDir, incarnation, node.clock(), journal, groups, janitor, disk))
+        .compose(boot -> {
+          RunnerVerticle verticle = new RunnerVerticle(cfg, incarnation, clock, orchestrator,
+              ctx -> new Execution.Tools(ctx, node.clock(), orchestrator, artifacts, uploadRetry, control, readers, boot.watcher(),
+                  Workspace.root(stateDir, incarnation), cfg.runnerId(), incarnation, 200, groups,
+                  new CompletionDelivery(ctx, orchestrator, journal, readers, incarnation, tuning.completionBackoff())),
+              boot, disk, tuning);
+          return vertx.deployVerticle(verticle)
+              .map(id -> new RunnerService(vertx, cfg, tuning, id, verticle, boot, stateDir, control, readers, artifacts,
+                  incarnation, lifecycle))
+              .recover(t -> vertx.<Void>executeBlocking(() -> {
+                    RunMarker.remove(stateDir);
+                    boot.lock().close();
+                    return null;
+                  })
+                  .transform(x -> Future.<RunnerService>failedFuture(t)));
         })
-        .compose(watcher -> vertx.deployVerticle(new RunnerVerticle(cfg, incarnation, clock, orchestrator,
-            ctx -> new Execution.Tools(ctx, node.clock(), orchestrator, artifacts, control, readers, watcher, stateDir,
-                cfg.runnerId(), 200))))
-        .map(id -> new RunnerService(vertx, id, control, readers, artifacts, incarnation))
+        .onSuccess(s -> lifecycle.moveTo(LifecycleState.HEALTHY, "runner " + cfg.runnerId() + " claiming"))
         .onFailure(t -> {
+          lifecycle.moveTo(LifecycleState.STOPPED, "start failed: " + t.getMessage());
           control.shutdownNow();
           readers.shutdownNow();
+          artifacts.close();
         });
   }
 
@@ -75,14 +128,40 @@ public final class RunnerService {
     return incarnation;
   }
 
-  public Future<Void> stop() {
-    return vertx.undeploy(deploymentId)
+  public Lifecycle lifecycle() {
+    return lifecycle;
+  }
+
+  /**
+   * Drains and stops: lifecycle {@code DRAINING}, no new claims, running jobs get up to
+   * {@code REACH_DRAIN_TIMEOUT_MS} with heartbeats going on, then are interrupted (their groups
+   * killed and confirmed gone, their leases released as {@code interrupted}); completions are
+   * delivered (bounded), then the marker is removed and the state-dir lock released. Completes
+   * within the drain timeout plus a few seconds. Idempotent.
+   */
+  public synchronized Future<Void> stop() {
+    if (stopped != null) {
+      return stopped;
+    }
+    long began = System.nanoTime();
+    lifecycle.moveTo(LifecycleState.DRAINING, "stopping: no new jobs; running jobs get up to " + cfg.drainTimeoutMs() + " ms");
+    stopped = verticle.drain(cfg.drainTimeoutMs(), tuning.drainFlushMs())
+        .eventually(() -> vertx.undeploy(deploymentId))
         .eventually(artifacts::close)
+        .eventually(() -> vertx.executeBlocking(() -> {
+          RunMarker.remove(stateDir);
+          boot.lock().close();
+          return null;
+        }))
         .eventually(() -> {
           control.shutdown();
           readers.shutdown();
+          long tookMs = (System.nanoTime() - began) / 1_000_000;
+          lifecycle.moveTo(LifecycleState.STOPPED, "runner " + cfg.runnerId() + " stopped after a " + tookMs + " ms drain");
+          LOG.info("runner " + cfg.runnerId() + " (incarnation " + incarnation + ") stopped in " + tookMs + " ms");
           return Future.succeededFuture();
         });
+    return stopped;
   }
 
   private static ThreadFactory named(String prefix) {

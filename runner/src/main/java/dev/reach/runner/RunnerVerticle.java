@@ -1,7 +1,12 @@
 package dev.reach.runner;
 
+import dev.reach.runner.disk.DiskGuard;
+import dev.reach.runner.exec.Blocking;
+import dev.reach.runner.exec.CompletionDelivery;
 import dev.reach.runner.exec.Execution;
 import dev.reach.runner.exec.OrchestratorClient;
+import dev.reach.runner.journal.JournalEntry;
+import dev.reach.runner.lease.OutageRideThrough;
 import dev.reach.runner.process.LeaseDeadline;
 import dev.reach.runner.process.WatcherClock;
 import dev.reach.shared.bus.Addresses;
@@ -9,9 +14,13 @@ import dev.reach.shared.bus.ClaimRequest;
 import dev.reach.shared.bus.Heartbeat;
 import dev.reach.shared.bus.HeartbeatAck;
 import dev.reach.shared.bus.Lease;
+import dev.reach.shared.bus.RunnerRestarted;
 import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.error.BusErrors;
+import dev.reach.shared.error.ErrorCode;
+import dev.reach.shared.error.ReachException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -21,14 +30,19 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * The runner's control loop, on one event-loop context: claims work when woken (or on a fallback
- * poll) for its free slots, heartbeats every lease it holds in one message at a third of the TTL,
- * hands each committed renewal to the job's watcher, and kills jobs whose lease is gone.
+ * The runner's control loop, on one event-loop context. At start it re-sends the completions
+ * earlier incarnations journaled and reports its start-up sweep — only then does it claim. Then:
+ * claims work when woken (or on a fallback poll) for its free slots while disk allows, heartbeats
+ * every lease it holds in one message at a third of the TTL (through a database outage: asks the
+ * leader for capped outage extensions instead), hands each renewal to the job's watcher, and kills
+ * jobs whose lease is gone. {@link #drain} stops claiming, lets jobs finish for a while with
+ * heartbeats going on, then interrupts the rest and waits for their completions.
  */
 public final class RunnerVerticle extends VerticleBase implements Execution.Owner {
   private static final Logger LOG = Logger.getLogger(RunnerVerticle.class.getName());
@@ -39,58 +53,131 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
   private final WatcherClock clock;
   private final OrchestratorClient orchestrator;
   private final Function<io.vertx.core.Context, Execution.Tools> toolsFactory;
+  private final RunnerBoot boot;
+  private final DiskGuard disk;
+  private final RunnerTuning tuning;
+  private final OutageRideThrough outage;
   private Execution.Tools tools;
 
   /** Attempts whose lease this runner holds, by token (until their completion is answered). */
   private final Map<Long, Execution> held = new LinkedHashMap<>();
-  /** Attempts whose process is running (occupying a slot). */
+  /** Attempts whose process group is not yet confirmed gone (occupying a slot). */
   private final Set<Long> running = new HashSet<>();
   private long claimSeq;
   private long settledClaimSeq;
   private boolean claiming;
   private boolean claimAgain;
+  private boolean heartbeating;
+  private boolean diskChecking;
   private boolean stopping;
+  private boolean draining;
+  private Promise<Void> drained;
+  /** A claim answered while draining granted leases that were not started: a heartbeat covering this claim releases them. */
+  private long releaseThroughSeq = -1;
+  private final List<Long> drainTimers = new ArrayList<>();
   private long heartbeatTimer = -1;
   private long pollTimer = -1;
+  private long diskTimer = -1;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
-  public RunnerVerticle(
+  RunnerVerticle(
       ReachConfig cfg, String incarnation, WatcherClock clock, OrchestratorClient orchestrator,
-      Function<io.vertx.core.Context, Execution.Tools> toolsFactory) {
+      Function<io.vertx.core.Context, Execution.Tools> toolsFactory, RunnerBoot boot, DiskGuard disk, RunnerTuning tuning) {
     this.cfg = cfg;
     this.incarnation = incarnation;
     this.clock = clock;
     this.orchestrator = orchestrator;
     this.toolsFactory = toolsFactory;
+    this.boot = boot;
+    this.disk = disk;
+    this.tuning = tuning;
+    this.outage = new OutageRideThrough(clock, cfg.outageRideThroughMs(), cfg.leaseTtlMs(), cfg.leaseKillMarginMs());
   }
 
   @Override
   public Future<?> start() {
     tools = toolsFactory.apply(context);
-    MessageConsumer<JsonObject> wake = vertx.eventBus().consumer(Addresses.WORK_AVAILABLE, m -> claim());
-    MessageConsumer<JsonObject> kill = vertx.eventBus().consumer(Addresses.KILL_ATTEMPTS, m -> onKill(m.body()));
-    consumers.add(wake);
-    consumers.add(kill);
-    long hbEvery = Math.max(100, cfg.leaseTtlMs() / 3);
-    heartbeatTimer = vertx.setPeriodic(hbEvery, t -> heartbeat());
-    pollTimer = vertx.setPeriodic(cfg.runnerPollMs(), t -> claim());
-    return Future.all(wake.completion(), kill.completion()).onSuccess(v -> {
-      LOG.info("runner " + cfg.runnerId() + " (incarnation " + incarnation + ") ready with " + cfg.runnerSlots() + " slots");
-      heartbeat();
-      claim();
-    });
+    return replayJournal()
+        .compose(v -> announceRestart())
+        .compose(v -> {
+          MessageConsumer<JsonObject> wake = vertx.eventBus().consumer(Addresses.WORK_AVAILABLE, m -> claim());
+          MessageConsumer<JsonObject> kill = vertx.eventBus().consumer(Addresses.KILL_ATTEMPTS, m -> onKill(m.body()));
+          consumers.add(wake);
+          consumers.add(kill);
+          return Future.all(wake.completion(), kill.completion());
+        })
+        .onSuccess(v -> {
+          long hbEvery = Math.max(100, cfg.leaseTtlMs() / 3);
+          heartbeatTimer = vertx.setPeriodic(hbEvery, t -> heartbeat());
+          pollTimer = vertx.setPeriodic(cfg.runnerPollMs(), t -> claim());
+          diskTimer = vertx.setPeriodic(tuning.diskCheckMs(), t -> checkDisk());
+          LOG.info("runner " + cfg.runnerId() + " (incarnation " + incarnation + ") ready with " + cfg.runnerSlots() + " slots");
+          heartbeat();
+          claim();
+        });
   }
 
   @Override
   public Future<?> stop() {
     stopping = true;
-    vertx.cancelTimer(heartbeatTimer);
-    vertx.cancelTimer(pollTimer);
-    held.values().forEach(Execution::destroy);
+    List.of(heartbeatTimer, pollTimer, diskTimer).forEach(vertx::cancelTimer);
+    drainTimers.forEach(vertx::cancelTimer);
+    for (Long token : running) {
+      held.get(token).destroy();
+    }
+    if (tools != null) {
+      tools.completions().close();
+    }
+    if (drained != null) {
+      drained.tryComplete();
+    }
     List<Future<Void>> all = new ArrayList<>();
     consumers.forEach(c -> all.add(c.unregister()));
     return Future.join(all);
   }
+
+  // ---- start-up: journaled completions, then the sweep report ----
+
+  private Future<Void> replayJournal() {
+    List<JournalEntry> entries = boot.journaled();
+    if (entries.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    LOG.info("re-sending " + entries.size() + " completion(s) journaled by earlier incarnations");
+    List<Future<CompletionDelivery.Settlement>> sends = new ArrayList<>();
+    for (JournalEntry e : entries) {
+      sends.add(tools.completions().resend(e.report()));
+    }
+    Promise<Void> done = Promise.promise();
+    long bound = vertx.setTimer(Math.max(1, tuning.journalReplayWaitMs()), t -> {
+      long pending = sends.stream().filter(f -> !f.isComplete()).count();
+      LOG.warning(pending + " journaled completion(s) not answered within " + tuning.journalReplayWaitMs()
+          + " ms; claiming anyway, they are re-sent in the background");
+      done.tryComplete();
+    });
+    Future.join(sends).onComplete(ar -> {
+      vertx.cancelTimer(bound);
+      Map<CompletionDelivery.Settlement, Integer> counts = new LinkedHashMap<>();
+      sends.forEach(f -> counts.merge(f.result(), 1, Integer::sum));
+      LOG.info("journaled completions of earlier incarnations answered: " + counts);
+      done.tryComplete();
+    });
+    return done.future();
+  }
+
+  private Future<Void> announceRestart() {
+    boolean unclean = boot.previous().isPresent();
+    RunnerRestarted report = new RunnerRestarted(
+        cfg.runnerId(), incarnation, boot.sweep().killedGroups(), boot.sweep().staleRecords(), unclean);
+    return RestartAnnouncement.send(vertx, orchestrator, report, tuning.restartRetry()).map(expired -> {
+      LOG.info("runner " + cfg.runnerId() + " incarnation " + incarnation + " start-up sweep: " + boot.sweep().describe()
+          + "; unclean shutdown before: " + unclean + "; the orchestrator expired "
+          + (expired < 0 ? "(no answer)" : expired) + " lease(s) of earlier incarnations");
+      return null;
+    });
+  }
+
+  // ---- claims ----
 
   private int freeSlots() {
     return cfg.runnerSlots() - running.size();
@@ -98,7 +185,7 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
 
   /** Claims for the free slots; claims never overlap, a wake-up during one leads to another right after. */
   void claim() {
-    if (stopping || freeSlots() <= 0) {
+    if (stopping || draining || disk.low() || freeSlots() <= 0) {
       return;
     }
     if (claiming) {
@@ -115,7 +202,7 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
     long sentAt = clock.nowCentis();
     orchestrator.claim(req).onComplete(ar -> {
       if (ar.failed()) {
-        if (BusErrors.classify(ar.cause()).retryable() && tryNo < CLAIM_TRIES && !stopping) {
+        if (BusErrors.classify(ar.cause()).retryable() && tryNo < CLAIM_TRIES && !stopping && !draining) {
           // the same request id: if the first try committed, this returns the same leases
           vertx.setTimer(100L * tryNo, t -> sendClaim(req, tryNo + 1));
           return;
@@ -124,8 +211,24 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
         claimDone(req.claimSeq(), false);
         return;
       }
+      List<Lease> leases = ar.result().leases();
+      if (stopping || draining) {
+        // not received: a heartbeat that settles this claim without holding them releases them at once
+        if (!leases.isEmpty()) {
+          LOG.info("draining: not starting " + leases.size() + " job(s) granted by a claim in flight; releasing them");
+          releaseThroughSeq = req.claimSeq();
+        }
+        claimDone(req.claimSeq(), false);
+        if (releaseThroughSeq >= 0) {
+          heartbeat();
+        }
+        return;
+      }
+      if (!leases.isEmpty()) {
+        noteCommitted(sentAt);
+      }
       long deadline = LeaseDeadline.of(sentAt, ar.result().ttlMs(), cfg.leaseKillMarginMs());
-      for (Lease lease : ar.result().leases()) {
+      for (Lease lease : leases) {
         if (held.containsKey(lease.token())) {
           continue;
         }
@@ -134,7 +237,7 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
         running.add(lease.token());
         e.start(deadline, clock.nowCentis());
       }
-      claimDone(req.claimSeq(), ar.result().leases().size() >= req.slots());
+      claimDone(req.claimSeq(), leases.size() >= req.slots());
     });
   }
 
@@ -144,12 +247,15 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
     if (claimAgain || full) {
       claim();
     }
+    if (draining) {
+      maybeFinishDrain();
+    }
   }
 
-  private boolean heartbeating;
+  // ---- heartbeats, renewals, outage extensions ----
 
   private void heartbeat() {
-    if (heartbeating) {
+    if (heartbeating || stopping) {
       return;
     }
     heartbeating = true;
@@ -157,25 +263,99 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
     long sentAt = clock.nowCentis();
     Heartbeat hb = new Heartbeat(cfg.runnerId(), incarnation, cfg.runnerSlots(), cfg.runnerLabels(), settledClaimSeq, tokens);
     orchestrator.heartbeat(hb).onComplete(ar -> {
+      if (ar.succeeded()) {
+        heartbeating = false;
+        renewed(tokens, sentAt, ar.result());
+        releasedThrough(hb.settledClaimSeq());
+        return;
+      }
+      ReachException e = BusErrors.classify(ar.cause());
+      if (e.code() == ErrorCode.DB_UNAVAILABLE || e.code() == ErrorCode.DB_CIRCUIT_OPEN) {
+        askForExtension(hb, e);
+        return;
+      }
+      heartbeating = false;
+      // no committed renewal: the watchers keep their deadlines and stop the jobs when those pass
+      LOG.warning("heartbeat failed: " + e.code() + ": " + e.getMessage());
+    });
+  }
+
+  private void renewed(List<Long> tokens, long sentAt, HeartbeatAck ack) {
+    noteCommitted(sentAt);
+    long deadline = LeaseDeadline.of(sentAt, ack.ttlMs(), cfg.leaseKillMarginMs());
+    Set<Long> renewed = new HashSet<>(ack.renewed());
+    for (Long token : tokens) {
+      Execution e = held.get(token);
+      if (e == null) {
+        continue;
+      }
+      if (renewed.contains(token)) {
+        e.extendLease(deadline);
+      } else if (running.contains(token)) {
+        LOG.info("lease " + token + " of job " + e.lease().jobName() + " is no longer ours: killing it");
+        e.kill();
+      }
+    }
+  }
+
+  /** A committed heartbeat settled claims up to {@code seq}: leases of those claims that were never started are released. */
+  private void releasedThrough(long seq) {
+    if (releaseThroughSeq < 0) {
+      return;
+    }
+    if (seq >= releaseThroughSeq) {
+      releaseThroughSeq = -1;
+      maybeFinishDrain();
+    } else {
+      heartbeat(); // this one was sent before the claim settled: one more
+    }
+  }
+
+  private void noteCommitted(long sentAt) {
+    long rode = outage.committed(sentAt);
+    if (rode >= 0) {
+      LOG.info("the database is back: a renewal committed again after riding through " + rode + " ms of outage");
+    }
+  }
+
+  /**
+   * The database is down: ask the leader for an outage extension. Only the listed tokens are
+   * extended, exactly like a renewal sent now, and only within the cap counted from the last
+   * committed renewal; nothing is ever killed for not being listed.
+   */
+  private void askForExtension(Heartbeat hb, ReachException cause) {
+    long sentAt = clock.nowCentis();
+    orchestrator.outageHeartbeat(hb).onComplete(ar -> {
       heartbeating = false;
       if (ar.failed()) {
-        // no committed renewal: the watchers keep their deadlines and stop the jobs when those pass
-        LOG.warning("heartbeat failed: " + BusErrors.classify(ar.cause()).getMessage());
+        ReachException e = BusErrors.classify(ar.cause());
+        LOG.warning("heartbeat failed (" + cause.code() + ") and no outage extension (" + e.code() + ": " + e.getMessage()
+            + "); the watchers stop the jobs at their lease deadlines");
         return;
       }
       HeartbeatAck ack = ar.result();
-      long deadline = LeaseDeadline.of(sentAt, ack.ttlMs(), cfg.leaseKillMarginMs());
-      Set<Long> renewed = new HashSet<>(ack.renewed());
-      for (Long token : tokens) {
-        Execution e = held.get(token);
-        if (e == null) {
-          continue;
+      if (!ack.extension()) {
+        renewed(hb.heldTokens(), sentAt, ack); // the leader committed a real renewal after all
+        releasedThrough(hb.settledClaimSeq());
+        return;
+      }
+      OptionalLong deadline = outage.extension(sentAt, ack.ttlMs());
+      if (deadline.isEmpty()) {
+        if (outage.capPassedFirstTime()) {
+          LOG.warning("outage ride-through cap reached: " + outage.sinceCommittedMs() + " ms since the last committed renewal (cap "
+              + outage.capMs() + " ms); extensions are no longer taken, the watchers stop the jobs at their deadlines");
         }
-        if (renewed.contains(token)) {
-          e.extendLease(deadline);
-        } else if (running.contains(token)) {
-          LOG.info("lease " + token + " of job " + e.lease().jobName() + " is no longer ours: killing it");
-          e.kill();
+        return;
+      }
+      if (outage.startRiding()) {
+        LOG.warning("database unavailable (" + cause.code() + "): riding through on outage extensions from the leader, at most "
+            + outage.capMs() + " ms after the last committed renewal (leader: " + ack.outageRemainingMs() + " ms left)");
+      }
+      Set<Long> listed = new HashSet<>(ack.renewed());
+      for (Long token : hb.heldTokens()) {
+        Execution e = held.get(token);
+        if (e != null && listed.contains(token)) {
+          e.extendLease(deadline.getAsLong());
         }
       }
     });
@@ -196,6 +376,89 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
     }
   }
 
+  // ---- disk ----
+
+  private void checkDisk() {
+    if (diskChecking || stopping) {
+      return;
+    }
+    diskChecking = true;
+    Blocking.on(tools.readers(), context, disk::check).onComplete(ar -> {
+      diskChecking = false;
+      if (ar.succeeded() && ar.result() == DiskGuard.Change.RECOVERED) {
+        claim();
+      }
+    });
+  }
+
+  // ---- drain ----
+
+  /**
+   * Stops claiming at once; heartbeats go on. Running jobs may finish for up to {@code timeoutMs};
+   * then the rest are interrupted (their watchers kill their groups; reason {@code interrupted}).
+   * Resolves when every held lease's completion is answered, or {@code flushMs} after the timeout
+   * at the latest (undelivered completions stay journaled).
+   */
+  public Future<Void> drain(long timeoutMs, long flushMs) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> startDrain(timeoutMs, flushMs, done));
+    return done.future();
+  }
+
+  private void startDrain(long timeoutMs, long flushMs, Promise<Void> done) {
+    if (drained != null) {
+      drained.future().onComplete(done);
+      return;
+    }
+    draining = true;
+    drained = done;
+    vertx.cancelTimer(pollTimer);
+    if (held.isEmpty() && !claiming) {
+      LOG.info("draining: no jobs held");
+      maybeFinishDrain();
+      if (drained.future().isComplete()) {
+        return;
+      }
+    } else {
+      LOG.info("draining: " + running.size() + " job(s) running, " + (held.size() - running.size())
+          + " completion(s) pending" + (claiming ? ", a claim in flight" : "") + "; running jobs may finish for up to "
+          + timeoutMs + " ms");
+    }
+    drainTimers.add(vertx.setTimer(Math.max(1, timeoutMs), t -> interruptRunning()));
+    drainTimers.add(vertx.setTimer(timeoutMs + flushMs / 2, t -> held.values().forEach(Execution::hurry)));
+    drainTimers.add(vertx.setTimer(timeoutMs + flushMs, t -> {
+      LOG.warning("drain: gave up waiting after " + (timeoutMs + flushMs) + " ms; " + held.size()
+          + " completion(s) not answered stay journaled for the next start: " + held.keySet()
+          + (releaseThroughSeq >= 0 ? "; leases granted while draining not released (they expire by TTL)" : ""));
+      finishDrain();
+    }));
+  }
+
+  /** The drain is over when no lease is held, no claim is in flight and any lease granted meanwhile was released. */
+  private void maybeFinishDrain() {
+    if (draining && drained != null && held.isEmpty() && !claiming && releaseThroughSeq < 0) {
+      finishDrain();
+    }
+  }
+
+  private void interruptRunning() {
+    if (running.isEmpty()) {
+      return;
+    }
+    LOG.info("drain timeout passed: interrupting " + running.size() + " job(s): " + running);
+    for (Long token : running) {
+      held.get(token).interrupt();
+    }
+  }
+
+  private void finishDrain() {
+    drainTimers.forEach(vertx::cancelTimer);
+    drainTimers.clear();
+    drained.tryComplete();
+  }
+
+  // ---- executions ----
+
   @Override
   public void slotFreed(Execution e) {
     running.remove(e.token());
@@ -205,5 +468,9 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
   @Override
   public void settled(Execution e) {
     held.remove(e.token());
+    if (draining && held.isEmpty()) {
+      LOG.info("drained: every completion answered");
+      maybeFinishDrain();
+    }
   }
 }

@@ -5,12 +5,14 @@
 #
 # usage: watcher.sh LEASE_DEADLINE TIMEOUT_DEADLINE COMMAND
 #   deadlines are absolute, in centiseconds of /proc/uptime (a monotonic clock shared with the runner)
-# stdin  (from the runner): "d N" new lease deadline | "k" kill (cancelled) | "c" check now
+# stdin  (from the runner): "d N" new lease deadline | "k" kill (cancelled) | "i" kill (interrupted:
+#        the runner is draining) | "c" check now
 #        end of file means the runner is gone.
 # stdout: the job's output (stdout and stderr merged); the watcher keeps no copy, so the runner
 #         sees end of file as soon as the job's processes close it.
-# fd 2   (to the runner): status lines "started PID", "killed REASON", "exit CODE".
-# Reasons: self_fenced (lease deadline), timeout, cancelled, runner_gone.
+# fd 2   (to the runner): status lines "started PID", "killed REASON", "group empty" (the job exited and
+#        nothing of its process group was left), "exit CODE".
+# Reasons: self_fenced (lease deadline), timeout, cancelled, interrupted, runner_gone.
 set -u
 deadline=$1
 timeout_at=$2
@@ -58,6 +60,7 @@ while :; do
     case $line in
       "d "*) deadline=${line#d } ;;
       k) finish_killed cancelled ;;
+      i) finish_killed interrupted ;;
       c) fast=5 ;;
     esac
   else
@@ -70,7 +73,11 @@ while :; do
     trap '' TERM HUP INT PIPE # finishing anyway; once reaped, the job's pid is no longer ours to kill
     wait "$job"
     code=$?
-    kill_group # leftovers of the job (its background children) die with it
+    # leftovers of the job (its background children) die with it; a group kill that finds no
+    # process at all (not even a zombie) proves the group gone, which spares the runner a /proc scan.
+    # (It also fails for a group holding only processes we may not signal — set-user-ID ones of
+    # another user — which could not be killed anyway.)
+    kill_group || echo "group empty" >&2
     echo "exit $code" >&2
     exit 0
   fi

@@ -1,10 +1,15 @@
 package dev.reach.runner.exec;
 
 import dev.reach.runner.process.JobProcess;
+import dev.reach.runner.process.ProcStat;
 import dev.reach.runner.process.ProcessEnd;
+import dev.reach.runner.process.ProcessGroups;
+import dev.reach.runner.retry.RetryPolicy;
 import dev.reach.runner.ship.ArtifactClient;
+import dev.reach.runner.ship.ArtifactUploader;
 import dev.reach.runner.ship.LogShipper;
-import dev.reach.shared.bus.CompletionOutcome;
+import dev.reach.runner.state.GroupRecord;
+import dev.reach.runner.state.GroupRecords;
 import dev.reach.shared.bus.CompletionReport;
 import dev.reach.shared.bus.Lease;
 import dev.reach.shared.bus.StartedReport;
@@ -19,55 +24,75 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One attempt on this runner, from spawn to a committed completion: starts the job under its
- * watcher, reports the start, ships the log, uploads artifacts, reports the end with the lease
- * token until the orchestrator answers (accepted, already accepted, or stale). All state lives on
- * the runner's context; process I/O callbacks hop onto it.
+ * One attempt on this runner, from spawn to an answered completion: starts the job under its
+ * watcher, records its process group, reports the start, ships the log, uploads artifacts, and
+ * once the group is confirmed gone delivers the completion (journaled, retried until answered).
+ * The owner keeps renewing the lease until then. All state lives on the runner's context; process
+ * callbacks hop onto it, blocking work goes to the runner's pools.
  */
 public final class Execution {
   private static final Logger LOG = Logger.getLogger(Execution.class.getName());
-  private static final int REPORT_TRIES = 8;
+  private static final int STARTED_TRIES = 8;
+  /** How long to wait for the job's process group to be gone after its watcher reported the end. */
+  private static final Duration GROUP_GONE_BOUND = Duration.ofSeconds(3);
+  /** After {@link #hurry()}: how long the log and artifacts still get before the completion goes without them. */
+  private static final long HURRY_GRACE_MS = 1_000;
 
   /** What the runner needs from its executions. */
   public interface Owner {
-    /** The process is gone: its slot is free (the lease is still held until the completion commits). */
+    /** The process group is gone: its slot is free (the lease is still held until the completion is answered). */
     void slotFreed(Execution e);
 
-    /** The orchestrator answered the completion (or gave up): stop renewing the lease. */
+    /** The orchestrator answered the completion (or the runner gave it up): stop renewing the lease. */
     void settled(Execution e);
   }
 
   /** Shared runner facilities for executions. */
   public record Tools(
-      Context context, Clock clock, OrchestratorClient orchestrator, ArtifactClient artifacts,
-      ExecutorService control, ExecutorService readers, Path watcher, Path stateDir, String runnerId,
-      long logFlushMs) {}
+      Context context, Clock clock, OrchestratorClient orchestrator, ArtifactClient artifacts, RetryPolicy uploadRetry,
+      ExecutorService control, ExecutorService readers, Path watcher, Path workRoot, String runnerId, String incarnation,
+      long logFlushMs, GroupRecords groups, CompletionDelivery completions) {}
 
   private final Lease lease;
   private final Tools tools;
   private final Owner owner;
   private final LogShipper log;
-  private JobProcess process;
-  private Path workspace;
+  private final ArtifactUploader uploader;
+  private JobProcess process; // control thread
+  private boolean killRequested; // control thread
+  private boolean interruptRequested; // control thread
+  private volatile Path workspace;
+  private volatile long spawnedAtMs;
+  private volatile long pgid = -1;
+  private volatile boolean groupRecorded;
+  private volatile boolean groupEmpty;
+  // context thread from here on
   private boolean outputClosed;
   private ProcessEnd end;
-  private boolean killRequested;
-  private long spawnedAtMs;
+  private boolean finishing;
+  private boolean hurried;
+  private Promise<JsonObject> finishedMeta;
   private final Promise<Void> startReported = Promise.promise();
+  private boolean startInFlight;
+  private boolean startSuperseded;
+  private long startRetryTimer = -1;
 
   public Execution(Lease lease, Tools tools, Owner owner) {
     this.lease = lease;
     this.tools = tools;
     this.owner = owner;
-    this.log = new LogShipper(tools.context(), tools.artifacts(), lease.jobId(), lease.attempt(), lease.token(), tools.logFlushMs());
+    this.log = new LogShipper(tools.context(), tools.artifacts(), lease.jobId(), lease.attempt(), lease.token(),
+        tools.logFlushMs(), tools.uploadRetry(), this::staleOnTheStore);
+    this.uploader = new ArtifactUploader(tools.context(), tools.artifacts(), tools.uploadRetry());
   }
 
   public Lease lease() {
@@ -83,13 +108,15 @@ public final class Execution {
     long timeoutAt = nowCentis + lease.spec().timeoutSeconds() * 100L;
     tools.control().execute(() -> {
       try {
-        workspace = Workspace.create(tools.stateDir(), lease.jobId(), lease.attempt());
+        workspace = Workspace.create(tools.workRoot(), lease.jobId(), lease.attempt());
         Map<String, String> env = JobEnvironment.of(lease, workspace);
         spawnedAtMs = tools.clock().millis();
         process = JobProcess.start(tools.watcher(), workspace, env, lease.spec().command(), leaseDeadlineCentis, timeoutAt,
             tools.readers(), new ProcessEvents());
         if (killRequested) {
           process.kill();
+        } else if (interruptRequested) {
+          process.interrupt();
         }
       } catch (Exception e) {
         LOG.log(Level.WARNING, "job " + lease.jobName() + " could not be started", e);
@@ -97,14 +124,13 @@ public final class Execution {
           end = new ProcessEnd(-1, "spawn_failed");
           outputClosed = true;
           owner.slotFreed(this);
-          startReported.tryComplete();
           finishIfDone();
         });
       }
     });
   }
 
-  /** A committed renewal: the watcher may let the job run until {@code deadlineCentis}. */
+  /** A committed renewal (or an outage extension): the watcher may let the job run until {@code deadlineCentis}. */
   public void extendLease(long deadlineCentis) {
     tools.control().execute(() -> {
       if (process != null) {
@@ -113,7 +139,7 @@ public final class Execution {
     });
   }
 
-  /** The lease is no longer ours (cancelled, expired): kill the job now. */
+  /** The lease is no longer ours (cancelled, expired, stale): kill the job now. */
   public void kill() {
     tools.control().execute(() -> {
       killRequested = true;
@@ -123,7 +149,17 @@ public final class Execution {
     });
   }
 
-  /** Runner shutting down hard: kill the watcher (and so the job). */
+  /** The runner is draining and the drain timeout passed: kill the job, reported as {@code interrupted}. */
+  public void interrupt() {
+    tools.control().execute(() -> {
+      interruptRequested = true;
+      if (process != null && !killRequested) {
+        process.interrupt();
+      }
+    });
+  }
+
+  /** Runner stopping hard: kill the watcher (and so the job). */
   public void destroy() {
     tools.control().execute(() -> {
       if (process != null) {
@@ -132,9 +168,27 @@ public final class Execution {
     });
   }
 
+  /** The runner is about to stop: send the completion soon, without the log and artifacts if they are not stored by then. */
+  public void hurry() {
+    if (hurried) {
+      return;
+    }
+    hurried = true;
+    if (finishing) {
+      forceFinishSoon();
+    }
+  }
+
+  private void staleOnTheStore() {
+    LOG.info("the artifact store refused job " + lease.jobName() + " token " + lease.token()
+        + " as stale: the attempt is no longer current, killing it");
+    kill();
+  }
+
   private final class ProcessEvents implements JobProcess.Listener {
     @Override
     public void onStarted(long pid) {
+      recordGroup(pid);
       tools.context().runOnContext(v -> reportStarted(1));
     }
 
@@ -152,7 +206,13 @@ public final class Execution {
     }
 
     @Override
+    public void onGroupEmpty() {
+      groupEmpty = true;
+    }
+
+    @Override
     public void onEnded(ProcessEnd processEnd) {
+      confirmGroupGone(); // on the status reader thread: it may wait a little
       tools.context().runOnContext(v -> {
         end = processEnd;
         owner.slotFreed(Execution.this);
@@ -168,17 +228,75 @@ public final class Execution {
     }
   }
 
+  /**
+   * Records the job's process group ({@code groups/TOKEN.json}) so a later incarnation can sweep it
+   * if this runner dies. The job is the watcher's child, forked just now and not reaped before the
+   * watcher's first poll, so {@code /proc/PID} is still the job — checked: its parent (the
+   * watcher) must be a child of this JVM.
+   */
+  private void recordGroup(long pid) {
+    pgid = pid;
+    try {
+      Optional<ProcStat> stat = ProcStat.read(pid);
+      long self = ProcessHandle.current().pid();
+      if (stat.isEmpty() || ProcStat.read(stat.get().ppid()).map(ProcStat::ppid).orElse(-1L) != self) {
+        LOG.fine("job " + lease.jobName() + " (pid " + pid + ") gone before its group could be recorded");
+        return;
+      }
+      tools.groups().write(new GroupRecord(pid, stat.get().startTicks(), lease.jobId(), lease.token(), tools.incarnation()));
+      groupRecorded = true;
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "process group of job " + lease.jobName() + " not recorded", e);
+    }
+  }
+
+  /**
+   * Waits (bounded) until no process of the job's group is alive; only then is its record
+   * removed. When the watcher's group kill found nothing at all, the group is known gone and
+   * {@code /proc} need not be scanned (the common case: a job that left nothing behind).
+   */
+  private void confirmGroupGone() {
+    long g = pgid;
+    if (g <= 0) {
+      return;
+    }
+    try {
+      List<Long> left = groupEmpty ? List.of() : ProcessGroups.awaitGone(List.of(g), GROUP_GONE_BOUND);
+      if (!left.isEmpty()) {
+        LOG.warning("process group " + g + " of job " + lease.jobName() + " still has live members "
+            + GROUP_GONE_BOUND.toMillis() + " ms after its watcher ended; its record is kept");
+        return;
+      }
+      if (groupRecorded) {
+        tools.groups().delete(lease.token());
+      }
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "process group " + g + " of job " + lease.jobName() + " could not be checked", e);
+    }
+  }
+
   private void reportStarted(int tryNo) {
+    startRetryTimer = -1;
+    if (startSuperseded) {
+      startReported.tryComplete();
+      return;
+    }
+    startInFlight = true;
     tools.orchestrator().started(new StartedReport(lease.jobId(), lease.token(), tools.runnerId(), spawnedAtMs))
-        .onSuccess(v -> startReported.tryComplete())
-        .onFailure(t -> {
-          ReachException e = BusErrors.classify(t);
+        .onComplete(ar -> {
+          startInFlight = false;
+          if (ar.succeeded()) {
+            startReported.tryComplete();
+            return;
+          }
+          ReachException e = BusErrors.classify(ar.cause());
           if (e.code() == ErrorCode.STALE_LEASE || e.code() == ErrorCode.JOB_NOT_FOUND) {
             LOG.info("job " + lease.jobName() + " token " + lease.token() + " is no longer ours: " + e.getMessage());
             kill();
             startReported.tryComplete();
-          } else if (e.retryable() && tryNo < REPORT_TRIES) {
-            tools.context().owner().setTimer(backoff(tryNo), x -> reportStarted(tryNo + 1));
+          } else if (e.retryable() && tryNo < STARTED_TRIES && !startSuperseded) {
+            startRetryTimer = tools.context().owner().setTimer(Math.min(5_000, 100L << Math.min(tryNo, 6)),
+                x -> reportStarted(tryNo + 1));
           } else {
             // the completion can still commit (LEASED -> SUCCEEDED/FAILED is legal)
             startReported.tryComplete();
@@ -186,53 +304,56 @@ public final class Execution {
         });
   }
 
-  private boolean finishing;
+  /**
+   * The completion goes next: no started report is sent after it. Resolves once no started
+   * request is in flight (a pending retry is dropped; the completion supersedes it).
+   */
+  private Future<Void> supersedeStart() {
+    startSuperseded = true;
+    if (startRetryTimer >= 0) {
+      tools.context().owner().cancelTimer(startRetryTimer);
+      startRetryTimer = -1;
+    }
+    if (!startInFlight) {
+      startReported.tryComplete();
+    }
+    return startReported.future();
+  }
 
   private void finishIfDone() {
     if (finishing || end == null || !outputClosed) {
       return;
     }
     finishing = true;
+    finishedMeta = Promise.promise();
     uploadArtifacts()
-        .compose(files -> log.finish().map(logMeta -> logMeta.put("artifacts", files)))
-        .compose(meta -> startReported.future().map(meta))
-        .onComplete(ar -> {
-          JsonObject meta = ar.succeeded() ? ar.result() : new JsonObject().put("missing", true);
-          report(completion(meta), 1);
-        });
+        .compose(files -> log.finish().map(logMeta -> logMeta.copy().put("artifacts", files)))
+        .onComplete(ar -> finishedMeta.tryComplete(ar.succeeded() ? ar.result()
+            : new JsonObject().put("missing", true).put("reason", "INTERNAL: " + ar.cause().getMessage())));
+    if (hurried) {
+      forceFinishSoon();
+    }
+    finishedMeta.future()
+        .compose(meta -> supersedeStart().map(meta))
+        .onComplete(ar -> deliver(completion(ar.result())));
+  }
+
+  private void forceFinishSoon() {
+    tools.context().owner().setTimer(HURRY_GRACE_MS, t -> finishedMeta.tryComplete(new JsonObject()
+        .put("missing", true)
+        .put("reason", "SHUTTING_DOWN: the runner stopped before the log and artifacts were stored")));
   }
 
   private Future<JsonArray> uploadArtifacts() {
-    if (lease.spec().artifacts().isEmpty() || workspace == null || "spawn_failed".equals(end.killedReason())) {
+    List<String> globs = lease.spec().artifacts();
+    Path ws = workspace;
+    if (globs.isEmpty() || ws == null || "spawn_failed".equals(end.killedReason())) {
       return Future.succeededFuture(new JsonArray());
     }
-    Path ws = workspace;
-    return tools.context().owner().executeBlocking(() -> ArtifactFinder.find(ws, lease.spec().artifacts()), false)
-        .compose(found -> {
-          List<Future<JsonObject>> uploads = new ArrayList<>();
-          found.forEach((name, path) -> uploads.add(uploadWithRetry(name, path, 1)));
-          return Future.join(uploads).otherwiseEmpty().map(x -> {
-            JsonArray out = new JsonArray();
-            for (Future<JsonObject> f : uploads) {
-              out.add(f.succeeded() ? f.result() : new JsonObject().put("missing", true).put("error", f.cause().getMessage()));
-            }
-            return out;
-          });
-        })
-        .recover(t -> Future.succeededFuture(new JsonArray().add(new JsonObject().put("missing", true).put("error", t.getMessage()))));
-  }
-
-  private Future<JsonObject> uploadWithRetry(String name, Path path, int tryNo) {
-    return tools.artifacts().putArtifact(lease.jobId(), lease.attempt(), lease.token(), name, path)
-        .recover(t -> {
-          ReachException e = BusErrors.classify(t);
-          if (tryNo >= 3 || !(e.retryable() || e.code() == ErrorCode.INTERNAL)) {
-            return Future.failedFuture(new ReachException(e.code(), name + ": " + e.getMessage()));
-          }
-          Promise<JsonObject> p = Promise.promise();
-          tools.context().owner().setTimer(backoff(tryNo), x -> uploadWithRetry(name, path, tryNo + 1).onComplete(p));
-          return p.future();
-        });
+    return Blocking.on(tools.readers(), tools.context(), () -> ArtifactFinder.find(ws, globs))
+        .compose(found -> uploader.uploadAll(lease, found))
+        .recover(t -> Future.succeededFuture(new JsonArray().add(ArtifactUploader.missing(String.join(",", globs),
+            ErrorCode.INTERNAL, "the workspace could not be searched: " + t.getMessage()))));
   }
 
   private CompletionReport completion(JsonObject logMeta) {
@@ -248,33 +369,15 @@ public final class Execution {
         case "self_fenced" -> EndReason.SELF_FENCED;
         case "cancelled" -> EndReason.CANCELLED;
         case "spawn_failed" -> EndReason.SPAWN_FAILED;
-        default -> EndReason.INTERRUPTED;
+        case "interrupted" -> EndReason.INTERRUPTED;
+        default -> EndReason.INTERRUPTED; // runner_gone: the runner itself stopped the job
       };
     }
     return new CompletionReport(lease.jobId(), lease.token(), tools.runnerId(), exit, reason, logMeta);
   }
 
-  private void report(CompletionReport report, int tryNo) {
-    tools.orchestrator().complete(report).onComplete(ar -> {
-      if (ar.succeeded()) {
-        if (ar.result() == CompletionOutcome.ALREADY_ACCEPTED) {
-          LOG.fine("completion of " + lease.jobName() + " was already accepted");
-        }
-        settle();
-        return;
-      }
-      ReachException e = BusErrors.classify(ar.cause());
-      if (e.code() == ErrorCode.STALE_LEASE) {
-        LOG.info("completion of job " + lease.jobName() + " (token " + lease.token() + ") refused as stale (reason="
-            + report.reason().wire() + "): " + e.getMessage());
-        settle();
-      } else if (e.retryable() && tryNo < REPORT_TRIES) {
-        tools.context().owner().setTimer(backoff(tryNo), t -> report(report, tryNo + 1));
-      } else {
-        LOG.warning("completion of job " + lease.jobName() + " not delivered: " + e.getMessage());
-        settle();
-      }
-    });
+  private void deliver(CompletionReport report) {
+    tools.completions().deliver(report).onComplete(ar -> settle());
   }
 
   private void settle() {
@@ -289,9 +392,5 @@ public final class Execution {
         }
       });
     }
-  }
-
-  private static long backoff(int tryNo) {
-    return Math.min(5_000, 100L << Math.min(tryNo, 6));
   }
 }

@@ -7,6 +7,7 @@ import dev.reach.shared.bus.CompletionOutcome;
 import dev.reach.shared.bus.CompletionReport;
 import dev.reach.shared.bus.Heartbeat;
 import dev.reach.shared.bus.HeartbeatAck;
+import dev.reach.shared.bus.RunnerRestarted;
 import dev.reach.shared.bus.StartedReport;
 import dev.reach.shared.error.BusErrors;
 import dev.reach.shared.error.ErrorCode;
@@ -33,6 +34,19 @@ public final class OrchestratorClient {
 
   public Future<HeartbeatAck> heartbeat(Heartbeat hb) {
     return request(Addresses.HEARTBEAT, hb.toJson()).map(HeartbeatAck::fromJson);
+  }
+
+  /**
+   * A heartbeat sent while the database is unreachable, to the leader only: answered by an outage
+   * extension (nothing committed) or refused ({@code OUTAGE_CAP_REACHED}, {@code NOT_LEADER}, ...).
+   */
+  public Future<HeartbeatAck> outageHeartbeat(Heartbeat hb) {
+    return request(Addresses.OUTAGE_HEARTBEAT, hb.toJson()).map(HeartbeatAck::fromJson);
+  }
+
+  /** Reports a new incarnation's sweep; resolves to how many leases of earlier incarnations the orchestrator expired. */
+  public Future<Integer> runnerRestarted(RunnerRestarted report) {
+    return request(Addresses.RUNNER_RESTARTED, report.toJson()).map(j -> j == null ? 0 : j.getInteger("expired", 0));
   }
 
   public Future<Void> started(StartedReport report) {

@@ -28,6 +28,9 @@ public final class JobProcess {
 
     void onOutputClosed();
 
+    /** Before {@link #onEnded}: the job exited and its process group was found empty, so it needs no further check. */
+    default void onGroupEmpty() {}
+
     void onEnded(ProcessEnd end);
   }
 
@@ -64,6 +67,11 @@ public final class JobProcess {
   /** Asks the watcher to kill the job now (cancelled). */
   public void kill() {
     send("k");
+  }
+
+  /** Asks the watcher to kill the job now because the runner is draining (reason {@code interrupted}). */
+  public void interrupt() {
+    send("i");
   }
 
   /** Output ended: ask the watcher to look at the job now instead of at its next poll. */
@@ -119,6 +127,8 @@ public final class JobProcess {
           listener.onStarted(Long.parseLong(s.substring(8).trim()));
         } else if (s.startsWith("killed ")) {
           killed = s.substring(7).trim();
+        } else if (s.equals("group empty")) {
+          listener.onGroupEmpty();
         } else if (s.startsWith("exit ")) {
           exit = Integer.parseInt(s.substring(5).trim());
         } else if (!s.isBlank()) {

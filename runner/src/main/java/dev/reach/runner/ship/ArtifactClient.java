@@ -1,12 +1,14 @@
 package dev.reach.runner.ship;
 
 import dev.reach.shared.bus.Addresses;
+import dev.reach.shared.error.BusErrors;
 import dev.reach.shared.error.ErrorCode;
 import dev.reach.shared.error.ReachException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -56,26 +58,48 @@ public final class ArtifactClient {
 
   /** Streams a file of the workspace to the store as artifact {@code name}. */
   public Future<JsonObject> putArtifact(String jobId, int attempt, long token, String name, Path file) {
-    return baseUrl().compose(base -> vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true))
-        .compose(f -> http.request(new RequestOptions()
+    return vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true))
+        .recover(t -> Future.failedFuture(new ReachException(ErrorCode.INTERNAL, "cannot read " + name + ": " + t.getMessage())))
+        .compose(f -> baseUrl()
+            .compose(base -> http.request(new RequestOptions()
                 .setMethod(HttpMethod.PUT)
                 .setAbsoluteURI(base + "/v1/artifacts/" + jobId + "/" + attempt + "/" + encodePath(name) + "?token=" + token)
-                .setTimeout(timeoutMs * 6))
+                .setTimeout(timeoutMs * 6)))
             // the body is read inside the send's callback, before any of it can be delivered
             .compose(req -> req.send(f).compose(resp -> resp.body().map(body -> answer(resp.statusCode(), body))))
-            .eventually(f::close)))
-        .onFailure(t -> baseUrl = null);
+            .recover(ArtifactClient::asStoreFailure)
+            .onFailure(this::forgetUrlUnlessAnswered)
+            .eventually(f::close));
   }
 
   private Future<JsonObject> send(HttpMethod method, String path, Buffer body) {
     return baseUrl()
         .compose(base -> http.request(new RequestOptions().setMethod(method).setAbsoluteURI(base + path).setTimeout(timeoutMs)))
         .compose(req -> req.send(body).compose(resp -> resp.body().map(b -> answer(resp.statusCode(), b))))
-        .onFailure(t -> {
-          if (!(t instanceof ReachException re) || re.retryable()) {
-            baseUrl = null;
-          }
-        });
+        .recover(ArtifactClient::asStoreFailure)
+        .onFailure(this::forgetUrlUnlessAnswered);
+  }
+
+  /** The store may have moved: look its URL up again after a failure that was not its own answer. */
+  private void forgetUrlUnlessAnswered(Throwable t) {
+    if (!(t instanceof ReachException re) || re.retryable()) {
+      baseUrl = null;
+    }
+  }
+
+  /**
+   * Failures in the error contract: the store's own answers as they are; a failed lookup of its
+   * URL, a refused connection, a reset or a timeout as retryable {@code ARTIFACT_STORE_UNAVAILABLE}.
+   */
+  private static <T> Future<T> asStoreFailure(Throwable t) {
+    if (t instanceof ReachException) {
+      return Future.failedFuture(t);
+    }
+    if (t instanceof ReplyException rx) {
+      return Future.failedFuture(BusErrors.fromReply(rx, ErrorCode.ARTIFACT_STORE_UNAVAILABLE));
+    }
+    return Future.failedFuture(new ReachException(ErrorCode.ARTIFACT_STORE_UNAVAILABLE,
+        "artifact store unreachable: " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage())));
   }
 
   private static JsonObject answer(int status, Buffer body) {

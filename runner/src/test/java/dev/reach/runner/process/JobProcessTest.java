@@ -136,6 +136,40 @@ class JobProcessTest {
     awaitGroupGone(s.pgid(), Duration.ofSeconds(1));
   }
 
+  /** A job that leaves nothing behind: the watcher's group kill finds no process, and says so (the runner then skips its /proc scan). */
+  @Test
+  void aJobThatLeftNothingBehindIsReportedWithAnEmptyGroup() throws Exception {
+    Started s = start("echo quick");
+
+    assertThat(ended(s)).isEqualTo(new ProcessEnd(0, null));
+    assertThat(s.events().groupEmpty).isTrue();
+    assertThat(Procs.groupGone(s.pgid())).isTrue();
+  }
+
+  /** A leftover was still in the group when the job exited: killed, and the group is not claimed empty. */
+  @Test
+  void aGroupWithALeftoverIsNotReportedEmpty() throws Exception {
+    Started s = start("sleep 60 & echo started-leftover");
+
+    assertThat(ended(s)).isEqualTo(new ProcessEnd(0, null));
+    assertThat(s.events().groupEmpty).isFalse();
+    awaitGroupGone(s.pgid(), Duration.ofSeconds(1));
+  }
+
+  /** The runner's drain: the watcher kills the whole group and reports the reason {@code interrupted}. */
+  @Test
+  void interruptKillsTheGroupAsInterrupted() throws Exception {
+    Started s = start("sleep 60 & sleep 60");
+    assertOwnSessionAndGroup(s.pgid());
+    await().atMost(Duration.ofSeconds(5)).until(() -> Procs.liveInGroup(s.pgid()).size() >= 2);
+
+    s.job().interrupt();
+
+    assertThat(ended(s).killedReason()).isEqualTo("interrupted");
+    assertThat(s.events().groupEmpty).isFalse();
+    awaitGroupGone(s.pgid(), Duration.ofSeconds(1));
+  }
+
   @Test
   void normalExitThreeDeliversCode() throws Exception {
     Started s = start("echo before-failing; exit 3");

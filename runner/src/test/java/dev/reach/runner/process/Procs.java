@@ -14,17 +14,17 @@ import java.util.Optional;
  * {@code Z}) counts as dead: it runs nothing any more, and in a container whose PID 1 is not an
  * init its orphans may stay unreaped for a while.
  */
-final class Procs {
+public final class Procs {
   private Procs() {}
 
   /** One line of {@code /proc/PID/stat}, the fields the tests need. */
-  record Stat(long pid, char state, long ppid, long pgrp, long session) {
-    boolean live() {
+  public record Stat(long pid, char state, long ppid, long pgrp, long session) {
+    public boolean live() {
       return state != 'Z' && state != 'X' && state != 'x';
     }
   }
 
-  static Optional<Stat> stat(long pid) {
+  public static Optional<Stat> stat(long pid) {
     String text;
     try {
       text = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
@@ -36,12 +36,12 @@ final class Procs {
     return Optional.of(new Stat(pid, f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])));
   }
 
-  static boolean alive(long pid) {
+  public static boolean alive(long pid) {
     return stat(pid).map(Stat::live).orElse(false);
   }
 
   /** Live (non-zombie) processes whose process group is {@code pgid}. */
-  static List<Long> liveInGroup(long pgid) {
+  public static List<Long> liveInGroup(long pgid) {
     List<Long> out = new ArrayList<>();
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
       for (Path d : dirs) {
@@ -56,7 +56,7 @@ final class Procs {
   }
 
   /** Live processes whose working directory is {@code dir} or below it (a job's, whatever its group). */
-  static List<Long> liveIn(Path dir) {
+  public static List<Long> liveIn(Path dir) {
     List<Long> out = new ArrayList<>();
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
       for (Path d : dirs) {
@@ -76,7 +76,7 @@ final class Procs {
     return out;
   }
 
-  static boolean groupGone(long pgid) {
+  public static boolean groupGone(long pgid) {
     return liveInGroup(pgid).isEmpty();
   }
 
@@ -85,7 +85,7 @@ final class Procs {
    * also in the job's session ({@code sid == pgid}, as the watcher's {@code setsid} makes it) and
    * were started after {@code notBefore} are touched, so a reused pid of someone else's is never hit.
    */
-  static void killGroup(long pgid, Instant notBefore) {
+  public static void killGroup(long pgid, Instant notBefore) {
     if (pgid <= 1 || pgid == ProcessHandle.current().pid()) {
       return;
     }
@@ -101,7 +101,7 @@ final class Procs {
   }
 
   /** Test cleanup: SIGKILLs one process this test started (checked by its start time). */
-  static void kill(long pid, Instant notBefore) {
+  public static void kill(long pid, Instant notBefore) {
     if (pid <= 1 || pid == ProcessHandle.current().pid()) {
       return;
     }

@@ -9,6 +9,7 @@ final class RecordingListener implements JobProcess.Listener {
   final CompletableFuture<Long> started = new CompletableFuture<>();
   final CompletableFuture<Void> outputClosed = new CompletableFuture<>();
   final CompletableFuture<ProcessEnd> ended = new CompletableFuture<>();
+  volatile boolean groupEmpty;
   private final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
   @Override
@@ -26,6 +27,11 @@ final class RecordingListener implements JobProcess.Listener {
   @Override
   public void onOutputClosed() {
     outputClosed.complete(null);
+  }
+
+  @Override
+  public void onGroupEmpty() {
+    groupEmpty = true;
   }
 
   @Override

@@ -1,14 +1,14 @@
 package dev.reach.runner.process;
 
 /** A {@link WatcherClock} that moves only when the test says so. */
-final class SettableWatcherClock implements WatcherClock {
+public final class SettableWatcherClock implements WatcherClock {
   private volatile long now;
 
-  SettableWatcherClock(long startCentis) {
+  public SettableWatcherClock(long startCentis) {
     this.now = startCentis;
   }
 
-  void advance(long centis) {
+  public void advance(long centis) {
     now += centis;
   }
 
