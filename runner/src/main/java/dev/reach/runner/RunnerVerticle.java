@@ -67,6 +67,7 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
   private long settledClaimSeq;
   private boolean claiming;
   private boolean claimAgain;
+  private static final long HEARTBEAT_RETRY_MS = 200;
   private boolean heartbeating;
   private boolean diskChecking;
   private boolean stopping;
@@ -270,13 +271,17 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
         return;
       }
       ReachException e = BusErrors.classify(ar.cause());
-      if (e.code() == ErrorCode.DB_UNAVAILABLE || e.code() == ErrorCode.DB_CIRCUIT_OPEN) {
+      // a timeout too: the orchestrator may be stuck on a frozen (not stopped) database
+      if (e.code() == ErrorCode.DB_UNAVAILABLE || e.code() == ErrorCode.DB_CIRCUIT_OPEN || e.code() == ErrorCode.TIMEOUT) {
         askForExtension(hb, e);
         return;
       }
       heartbeating = false;
-      // no committed renewal: the watchers keep their deadlines and stop the jobs when those pass
-      LOG.warning("heartbeat failed: " + e.code() + ": " + e.getMessage());
+      // no committed renewal: the watchers keep their deadlines and stop the jobs when those pass.
+      // Try again soon rather than at the next period: the request may have gone to an orchestrator
+      // that just died, and another one can still renew before the deadlines.
+      LOG.warning("heartbeat failed: " + e.code() + ": " + e.getMessage() + "; trying again");
+      vertx.setTimer(HEARTBEAT_RETRY_MS, t -> heartbeat());
     });
   }
 
@@ -331,6 +336,9 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
         ReachException e = BusErrors.classify(ar.cause());
         LOG.warning("heartbeat failed (" + cause.code() + ") and no outage extension (" + e.code() + ": " + e.getMessage()
             + "); the watchers stop the jobs at their lease deadlines");
+        if (e.retryable()) {
+          vertx.setTimer(HEARTBEAT_RETRY_MS, t -> heartbeat());
+        }
         return;
       }
       HeartbeatAck ack = ar.result();

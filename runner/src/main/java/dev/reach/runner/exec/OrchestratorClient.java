@@ -22,10 +22,26 @@ import io.vertx.core.json.JsonObject;
 public final class OrchestratorClient {
   private final Vertx vertx;
   private final DeliveryOptions options;
+  private final DeliveryOptions heartbeatOptions;
 
   public OrchestratorClient(Vertx vertx, long timeoutMs) {
+    this(vertx, timeoutMs, timeoutMs);
+  }
+
+  /**
+   * {@code heartbeatTimeoutMs} bounds heartbeats separately: a heartbeat that went to an
+   * orchestrator that just died must fail early enough for a retry to reach another one before
+   * the watchers' deadlines pass.
+   */
+  public OrchestratorClient(Vertx vertx, long timeoutMs, long heartbeatTimeoutMs) {
     this.vertx = vertx;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.heartbeatOptions = new DeliveryOptions().setSendTimeout(heartbeatTimeoutMs);
+  }
+
+  /** The heartbeat timeout for a lease TTL: a quarter of what a renewal leaves the watcher, at most the request timeout. */
+  public static long heartbeatTimeoutMs(long requestTimeoutMs, long ttlMs, long killMarginMs) {
+    return Math.max(200, Math.min(requestTimeoutMs, (ttlMs - killMarginMs) / 4));
   }
 
   public Future<ClaimResponse> claim(ClaimRequest req) {
@@ -33,7 +49,7 @@ public final class OrchestratorClient {
   }
 
   public Future<HeartbeatAck> heartbeat(Heartbeat hb) {
-    return request(Addresses.HEARTBEAT, hb.toJson()).map(HeartbeatAck::fromJson);
+    return request(Addresses.HEARTBEAT, hb.toJson(), heartbeatOptions).map(HeartbeatAck::fromJson);
   }
 
   /**
@@ -41,7 +57,7 @@ public final class OrchestratorClient {
    * extension (nothing committed) or refused ({@code OUTAGE_CAP_REACHED}, {@code NOT_LEADER}, ...).
    */
   public Future<HeartbeatAck> outageHeartbeat(Heartbeat hb) {
-    return request(Addresses.OUTAGE_HEARTBEAT, hb.toJson()).map(HeartbeatAck::fromJson);
+    return request(Addresses.OUTAGE_HEARTBEAT, hb.toJson(), heartbeatOptions).map(HeartbeatAck::fromJson);
   }
 
   /** Reports a new incarnation's sweep; resolves to how many leases of earlier incarnations the orchestrator expired. */
@@ -58,7 +74,11 @@ public final class OrchestratorClient {
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body, options)
+    return request(address, body, options);
+  }
+
+  private Future<JsonObject> request(String address, JsonObject body, DeliveryOptions opts) {
+    return vertx.eventBus().<JsonObject>request(address, body, opts)
         .map(m -> m.body())
         .recover(t -> Future.failedFuture(t instanceof ReplyException rx
             ? BusErrors.fromReply(rx, ErrorCode.ORCHESTRATOR_UNAVAILABLE)
