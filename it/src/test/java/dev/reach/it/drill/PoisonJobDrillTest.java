@@ -17,9 +17,12 @@ import org.junit.jupiter.api.Test;
  * restart policy would — keeps serving.
  */
 class PoisonJobDrillTest {
-  /** Walks up from the job's shell to the runner JVM and SIGKILLs it. */
+  /**
+   * Walks up from the job's shell to the runner JVM and SIGKILLs it. The pattern is written so
+   * that it does not match itself (the job's own {@code sh -c} command line contains it).
+   */
   static final String POISON = "p=$$; while [ \"$p\" -gt 1 ]; do "
-      + "if tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -q 'ReachCtl service runner'; then kill -9 $p; break; fi; "
+      + "if tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -q 'ReachCtl[ ]service[ ]runner'; then kill -9 $p; break; fi; "
       + "p=$(awk '{print $4}' /proc/$p/stat); done; sleep 30";
 
   private DrillCluster cluster;
@@ -59,7 +62,7 @@ class PoisonJobDrillTest {
     for (Object o : result.getJsonArray("jobs")) {
       JsonObject j = (JsonObject) o;
       if (j.getString("name").equals("poison")) {
-        assertThat(j.getString("state")).isEqualTo("QUARANTINED");
+        assertThat(j.getString("state")).as(j.encodePrettily()).isEqualTo("QUARANTINED");
         quarantined++;
       } else {
         assertThat(j.getString("state")).as("innocent neighbour " + j.getString("name")).isEqualTo("SUCCEEDED");

@@ -1,0 +1,82 @@
+package dev.reach.it.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SIGKILL a runner mid-workload and restart it: every process of its jobs is gone within a
+ * second (their watchers saw the runner die), and its leases are requeued as soon as the new
+ * incarnation has swept and reported — here with a lease TTL (20 s) much longer than a JVM
+ * restart, so the restart path, not the TTL, is what requeues them.
+ */
+class RunnerRestartDrillTest {
+  private final RunnerDrillTest base = new RunnerDrillTest();
+
+  @BeforeEach
+  void start() throws Exception {
+    base.cluster = new DrillCluster(Map.of("REACH_OUTAGE_RIDE_THROUGH_MS", "10000", "REACH_LEASE_TTL_MS", "20000"));
+    for (String r : new String[] {"runner-a", "runner-b", "runner-c"}) {
+      base.cluster.startRunner(r, 6);
+    }
+    for (String r : new String[] {"runner-a", "runner-b", "runner-c"}) {
+      base.cluster.awaitRunner(r, "");
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    base.cluster.close();
+  }
+
+  @Test
+  void sigkillAndRestartARunner() throws Exception {
+    DrillReport report = new DrillReport("runner-sigkill-restart");
+    DrillChecks[] checks = new DrillChecks[1];
+    Workload work = base.startWorkload(41, checks);
+    String oldIncarnation = base.cluster.awaitRunner("runner-a", "");
+    List<Path> locks = base.heldLocks(checks[0], work, "runner-a");
+    assertThat(locks).as("runner-a is running jobs when it is killed").isNotEmpty();
+
+    long killedAt = System.currentTimeMillis();
+    base.cluster.service("runner-a").kill();
+    // every process of the killed runner's jobs is gone within a second: their watchers saw the runner die
+    await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50)).until(() -> locks.stream().allMatch(RunnerDrillTest::lockFree));
+    long jobsGoneMs = System.currentTimeMillis() - killedAt;
+
+    base.cluster.startRunner("runner-a", 6);
+    String newIncarnation = base.cluster.awaitRunner("runner-a", oldIncarnation);
+    long restartedAt = System.currentTimeMillis();
+    // the killed incarnation's leases were expired when the new one reported its sweep, not after the TTL
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+        base.cluster.service("runner-a").log().contains("lease(s) of earlier incarnations") || 
+        base.cluster.service("orchestrator-1").log().contains("restarted as incarnation " + newIncarnation)
+        || base.cluster.service("orchestrator-2").log().contains("restarted as incarnation " + newIncarnation));
+    long requeuedMs = System.currentTimeMillis() - killedAt;
+
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> checks[0].unfinished() == 0);
+    Map<String, Object> figures = checks[0].verify();
+    try (Connection c = checks[0].connect(); PreparedStatement st = c.prepareStatement(
+        "SELECT count(*) FROM attempts WHERE runner_id = 'runner-a' AND incarnation = ? AND state = 'LOST' AND reason = 'runner_restarted'")) {
+      st.setString(1, oldIncarnation);
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        figures.put("runner_restarted_attempts", rs.getLong(1));
+        assertThat(rs.getLong(1)).as("the old incarnation's attempts ended by the restart report").isPositive();
+      }
+    }
+    report.putAll(figures).put("jobs_gone_after_kill_ms", jobsGoneMs).put("restart_ms", restartedAt - killedAt)
+        .put("requeued_after_kill_ms", requeuedMs).print();
+  }
+
+}
