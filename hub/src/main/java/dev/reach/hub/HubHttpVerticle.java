@@ -2,6 +2,7 @@ package dev.reach.hub;
 
 import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.health.Lifecycle;
+import dev.reach.shared.http.InFlightRequests;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,6 +1,7 @@
 package dev.reach.hub;
 
 import dev.reach.shared.health.Lifecycle;
+import dev.reach.shared.http.InFlightRequests;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;

@@ -1,4 +1,4 @@
-package dev.reach.artifacts;
+package dev.reach.shared.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -8,10 +8,10 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Counts the requests being answered, so that a stop can let them finish before it closes the
- * server. Mounted as the router's first handler; owned by the store's event loop (every request
- * and {@link #idle} run there).
+ * server. Mounted as the router's first handler; owned by the server's event loop (every request and
+ * {@link #idle} run there).
  */
-final class InFlightRequests implements Handler<RoutingContext> {
+public final class InFlightRequests implements Handler<RoutingContext> {
   private int active;
   private Promise<Void> idle;
 
@@ -29,12 +29,12 @@ final class InFlightRequests implements Handler<RoutingContext> {
     }
   }
 
-  int active() {
+  public int active() {
     return active;
   }
 
   /** Completes when no request is in flight, or after {@code timeoutMs} (then with some still running). */
-  Future<Void> idle(Vertx vertx, long timeoutMs) {
+  public Future<Void> idle(Vertx vertx, long timeoutMs) {
     if (active == 0) {
       return Future.succeededFuture();
     }
