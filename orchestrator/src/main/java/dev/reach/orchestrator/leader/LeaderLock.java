@@ -40,6 +40,11 @@ public final class LeaderLock {
         .otherwise(false);
   }
 
+  /** Drops a lock the cluster has already given to someone else, without releasing it. */
+  public void forget() {
+    lock = null;
+  }
+
   public void release() {
     if (lock != null) {
       lock.release();

@@ -8,7 +8,7 @@ import java.util.logging.Logger;
  * Who leads, in two steps: the Hazelcast lock says who may try, the epoch committed in Postgres
  * says who leads. A node is leader (has an epoch) only after its takeover — epoch + 1, a
  * {@code leader_elected} event and the grace over every active lease — has committed. A leader
- * that finds the epoch moved on was deposed: it stops at once, releases the lock and waits a few
+ * that finds the epoch moved on was deposed: it stops at once, drops (never releases) its stale lock and waits a few
  * passes before trying again (so two sides of a split do not take turns every pass). Used from
  * one context only.
  */
@@ -87,7 +87,10 @@ public final class Leadership {
   public void deposed(long seenEpoch) {
     Long mine = epoch;
     epoch = null;
-    lock.release();
+    // Not released: another node could only take over because the cluster already gave our
+    // permit away (we were cut off or thought dead). Releasing it now would add a second permit
+    // and make two leaders take turns forever; the reference is just dropped.
+    lock.forget();
     waitPasses = PASSES_TO_WAIT_WHEN_DEPOSED;
     String why = "deposed: epoch " + mine + " was superseded by " + seenEpoch;
     LOG.warning("leader " + nodeId + " " + why);

@@ -18,6 +18,7 @@ public final class OutageState {
   private final AtomicLong extensionsGranted = new AtomicLong();
   private final AtomicLong extensionsRefused = new AtomicLong();
   private volatile String graceReason = "";
+  private io.vertx.core.Promise<Void> reaping; // guarded by this
 
   public OutageState(Clock clock, long capMs) {
     this.clock = clock;
@@ -71,6 +72,30 @@ public final class OutageState {
 
   public void graceCommitted() {
     graceNeeded.set(false);
+  }
+
+  /**
+   * A reap statement is in flight. Extensions are decided only between reaps, so no lease can be
+   * extended for a runner while a reap that may expire it is running.
+   */
+  public synchronized void reapStarted() {
+    reaping = io.vertx.core.Promise.promise();
+  }
+
+  public void reapEnded() {
+    io.vertx.core.Promise<Void> p;
+    synchronized (this) {
+      p = reaping;
+      reaping = null;
+    }
+    if (p != null) {
+      p.tryComplete();
+    }
+  }
+
+  /** Completes when no reap is in flight. */
+  public synchronized io.vertx.core.Future<Void> reapDone() {
+    return reaping == null ? io.vertx.core.Future.succeededFuture() : reaping.future();
   }
 
   public JsonObject describe() {
