@@ -196,16 +196,20 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
     claiming = true;
     claimAgain = false;
     long seq = ++claimSeq;
-    sendClaim(new ClaimRequest(cfg.runnerId(), incarnation, seq, freeSlots(), cfg.runnerLabels()), 1);
+    sendClaim(new ClaimRequest(cfg.runnerId(), incarnation, seq, freeSlots(), cfg.runnerLabels()), 1, clock.nowCentis());
   }
 
-  private void sendClaim(ClaimRequest req, int tryNo) {
-    long sentAt = clock.nowCentis();
+  /**
+   * {@code sentAt} is when the first try was sent: a retry with the same request id returns the
+   * leases the first try committed, whose expiry was counted from then — a deadline counted from
+   * the retry would outlive them.
+   */
+  private void sendClaim(ClaimRequest req, int tryNo, long sentAt) {
     orchestrator.claim(req).onComplete(ar -> {
       if (ar.failed()) {
         if (BusErrors.classify(ar.cause()).retryable() && tryNo < CLAIM_TRIES && !stopping && !draining) {
           // the same request id: if the first try committed, this returns the same leases
-          vertx.setTimer(100L * tryNo, t -> sendClaim(req, tryNo + 1));
+          vertx.setTimer(100L * tryNo, t -> sendClaim(req, tryNo + 1, sentAt));
           return;
         }
         LOG.fine("claim failed: " + ar.cause().getMessage());
@@ -229,6 +233,15 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
         noteCommitted(sentAt);
       }
       long deadline = LeaseDeadline.of(sentAt, ar.result().ttlMs(), cfg.leaseKillMarginMs());
+      if (deadline <= clock.nowCentis() && !leases.isEmpty()) {
+        // the answer came too late (this runner was frozen or the bus slow): the leases may already
+        // be expired and running elsewhere. Not started, not held: the next heartbeat, which settles
+        // this claim, releases them at once.
+        LOG.warning("claim answered after its leases' deadline (" + leases.size() + " lease(s)): not starting them");
+        claimDone(req.claimSeq(), false);
+        heartbeat();
+        return;
+      }
       for (Lease lease : leases) {
         if (held.containsKey(lease.token())) {
           continue;

