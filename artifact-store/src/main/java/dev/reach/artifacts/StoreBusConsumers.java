@@ -1,6 +1,7 @@
 package dev.reach.artifacts;
 
 import dev.reach.shared.bus.Addresses;
+import dev.reach.shared.bus.ConsumerSet;
 import dev.reach.shared.bus.Fields;
 import dev.reach.shared.error.BusErrors;
 import dev.reach.shared.error.ErrorCode;
@@ -8,7 +9,6 @@ import dev.reach.shared.error.ReachException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +27,11 @@ final class StoreBusConsumers {
   private final LogStore logs;
   private final ArtifactListing listing;
   private final String baseUrl;
-  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  private final ConsumerSet consumers;
 
   StoreBusConsumers(Vertx vertx, LogStore logs, ArtifactListing listing, String baseUrl) {
     this.vertx = vertx;
+    this.consumers = new ConsumerSet(vertx);
     this.logs = logs;
     this.listing = listing;
     this.baseUrl = baseUrl;
@@ -40,20 +41,17 @@ final class StoreBusConsumers {
     consume(Addresses.ARTIFACT_ENDPOINT, body -> Future.succeededFuture(new JsonObject().put("url", baseUrl)));
     consume(Addresses.LOG_READ, this::logRead);
     consume(Addresses.ARTIFACT_LIST, body -> listing.list(key(body)));
-    List<Future<Void>> done = new ArrayList<>();
-    consumers.forEach(c -> done.add(c.completion()));
-    return Future.all(done).mapEmpty();
+    // after a healed cluster split the others no longer route to the old registrations
+    consumers.reregisterOnMerge(vertx.getOrCreateContext());
+    return consumers.ready();
   }
 
   Future<Void> unregister() {
-    List<Future<Void>> done = new ArrayList<>();
-    consumers.forEach(c -> done.add(c.unregister()));
-    consumers.clear();
-    return Future.join(done).mapEmpty();
+    return consumers.unregister();
   }
 
   private void consume(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    consumers.add(vertx.eventBus().consumer(address, (Message<Object> msg) -> {
+    consumers.add(address, (Message<Object> msg) -> {
       Future<JsonObject> reply;
       try {
         reply = handler.apply(Fields.body(msg.body()));
@@ -61,7 +59,7 @@ final class StoreBusConsumers {
         reply = Future.failedFuture(e);
       }
       reply.onSuccess(msg::reply).onFailure(t -> BusErrors.fail(msg, StoreErrors.classify(t)));
-    }));
+    });
   }
 
   private Future<JsonObject> logRead(JsonObject body) {

@@ -10,6 +10,8 @@ import dev.reach.runner.lease.OutageRideThrough;
 import dev.reach.runner.process.LeaseDeadline;
 import dev.reach.runner.process.WatcherClock;
 import dev.reach.shared.bus.Addresses;
+import dev.reach.shared.bus.ConsumerSet;
+import dev.reach.shared.cluster.ClusterMerges;
 import dev.reach.shared.bus.ClaimRequest;
 import dev.reach.shared.bus.Heartbeat;
 import dev.reach.shared.bus.HeartbeatAck;
@@ -22,7 +24,6 @@ import dev.reach.shared.error.ReachException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -79,7 +80,8 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
   private long heartbeatTimer = -1;
   private long pollTimer = -1;
   private long diskTimer = -1;
-  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private ConsumerSet consumers;
+  private final Runnable rejoin = this::rejoined;
 
   RunnerVerticle(
       ReachConfig cfg, String incarnation, WatcherClock clock, OrchestratorClient orchestrator,
@@ -101,11 +103,12 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
     return replayJournal()
         .compose(v -> announceRestart())
         .compose(v -> {
-          MessageConsumer<JsonObject> wake = vertx.eventBus().consumer(Addresses.WORK_AVAILABLE, m -> claim());
-          MessageConsumer<JsonObject> kill = vertx.eventBus().consumer(Addresses.KILL_ATTEMPTS, m -> onKill(m.body()));
-          consumers.add(wake);
-          consumers.add(kill);
-          return Future.all(wake.completion(), kill.completion());
+          consumers = new ConsumerSet(vertx)
+              .add(Addresses.WORK_AVAILABLE, m -> claim())
+              .add(Addresses.KILL_ATTEMPTS, m -> onKill(m.body() instanceof JsonObject o ? o : null));
+          // after a healed cluster split: register again and re-announce (a heartbeat and a claim at once)
+          ClusterMerges.of(vertx).onMerged(context, rejoin);
+          return consumers.ready();
         })
         .onSuccess(v -> {
           long hbEvery = Math.max(100, cfg.leaseTtlMs() / 3);
@@ -132,9 +135,19 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
     if (drained != null) {
       drained.tryComplete();
     }
-    List<Future<Void>> all = new ArrayList<>();
-    consumers.forEach(c -> all.add(c.unregister()));
-    return Future.join(all);
+    ClusterMerges.of(vertx).remove(rejoin);
+    return consumers == null ? Future.succeededFuture() : consumers.unregister();
+  }
+
+  private void rejoined() {
+    if (stopping || consumers == null) {
+      return;
+    }
+    consumers.reregister().onComplete(ar -> {
+      LOG.info("runner " + cfg.runnerId() + " registered its consumers again after a healed cluster split");
+      heartbeat();
+      claim();
+    });
   }
 
   // ---- start-up: journaled completions, then the sweep report ----

@@ -3,6 +3,7 @@ package dev.reach.orchestrator.leader;
 import dev.reach.orchestrator.store.LeaderStore;
 import dev.reach.orchestrator.store.LeaseStore;
 import dev.reach.shared.bus.Addresses;
+import dev.reach.shared.cluster.ClusterMerges;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -25,6 +26,7 @@ public final class LeaderVerticle extends VerticleBase implements Leadership.Lis
   private LeaderDuties duties;
   private OutageHeartbeats outageHeartbeats;
   private MessageConsumer<Object> outageConsumer;
+  private final Runnable rejoin = this::rejoined;
   private long timer = -1;
   private boolean stopped;
 
@@ -44,6 +46,7 @@ public final class LeaderVerticle extends VerticleBase implements Leadership.Lis
         leadership::deposed);
     // the runner's heartbeat timeout is a quarter of (TTL - kill margin); answer within half of that
     outageHeartbeats = new OutageHeartbeats(leases, outage, announcer, Math.max(100, leases.ttlMs() / 8));
+    ClusterMerges.of(vertx).onMerged(context, rejoin);
     schedule(0);
     return Future.succeededFuture();
   }
@@ -53,7 +56,19 @@ public final class LeaderVerticle extends VerticleBase implements Leadership.Lis
     stopped = true;
     vertx.cancelTimer(timer);
     leadership.stepDown();
+    ClusterMerges.of(vertx).remove(rejoin);
     return unregisterOutageConsumer();
+  }
+
+  /** After a healed cluster split: the outage consumer (if this node holds the lock) is registered again. */
+  private void rejoined() {
+    if (outageConsumer != null) {
+      unregisterOutageConsumer().onComplete(ar -> {
+        if (leadership.lockHeld() && !stopped) {
+          lockTaken();
+        }
+      });
+    }
   }
 
   public boolean leading() {
