@@ -31,12 +31,7 @@ class ArtifactStoreOutageDrillTest {
   @Test
   void anArtifactThatCannotBeUploadedIsMissingAndTheJobStillSucceeds() throws Exception {
     DrillReport report = new DrillReport("artifact-store-down");
-    for (String r : new String[] {"runner-a", "runner-b"}) {
-      cluster.startRunner(r, 8);
-    }
-    for (String r : new String[] {"runner-a", "runner-b"}) {
-      cluster.awaitRunner(r, "");
-    }
+    cluster.startRunners(8, "runner-a", "runner-b");
     Workload work = new Workload(cluster.dir, 31);
     work.submitAll(cluster, 2, 25);
     JsonObject withArtifact = new JsonObject().put("name", "artifact").put("jobs", new JsonArray().add(new JsonObject()

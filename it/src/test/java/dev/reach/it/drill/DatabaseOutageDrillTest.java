@@ -78,12 +78,7 @@ class DatabaseOutageDrillTest {
 
   private void drill(String name, boolean freeze) throws Exception {
     DrillReport report = new DrillReport(name);
-    for (String r : new String[] {"runner-a", "runner-b", "runner-c"}) {
-      cluster.startRunner(r, 6);
-    }
-    for (String r : new String[] {"runner-a", "runner-b", "runner-c"}) {
-      cluster.awaitRunner(r, "");
-    }
+    cluster.startRunners(6, "runner-a", "runner-b", "runner-c");
     Workload work = new Workload(cluster.dir, 23);
     work.submitAll(cluster, 3, 20);
     DrillChecks checks = new DrillChecks(cluster, work);

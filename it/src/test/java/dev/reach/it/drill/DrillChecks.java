@@ -32,6 +32,41 @@ final class DrillChecks {
     this.workload = workload;
   }
 
+  /**
+   * Submits 3 runs of 20 probe jobs and waits until some have finished and most are still to run:
+   * the moment a drill injects its fault.
+   */
+  static DrillChecks midWorkload(DrillCluster cluster, long seed) throws IOException {
+    Workload work = new Workload(cluster.dir, seed);
+    work.submitAll(cluster, 3, 20);
+    DrillChecks checks = new DrillChecks(cluster, work);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(100))
+        .until(() -> {
+          long left = checks.unfinished();
+          return left >= 0 && left < work.jobs - 8;
+        });
+    return checks;
+  }
+
+  Workload workload() {
+    return workload;
+  }
+
+  /** Lock files of the jobs a runner runs right now (their probes hold the lock while any process lives). */
+  List<Path> heldLocks(String runner) throws SQLException {
+    List<Path> locks = new ArrayList<>();
+    try (Connection c = connect(); PreparedStatement st = c.prepareStatement(
+        "SELECT r.name || '-' || j.name FROM jobs j JOIN runs r ON r.id = j.run_id WHERE j.runner_id = ? AND j.state = 'RUNNING'")) {
+      st.setString(1, runner);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          locks.add(workload.probes.resolve(rs.getString(1) + ".lock"));
+        }
+      }
+    }
+    return locks;
+  }
+
   Connection connect() throws SQLException {
     String url = cluster.postgres.url().replace("postgresql://postgres:postgres@", "jdbc:postgresql://");
     return DriverManager.getConnection(url, "postgres", "postgres");

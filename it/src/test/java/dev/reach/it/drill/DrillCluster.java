@@ -156,6 +156,16 @@ final class DrillCluster implements AutoCloseable {
     return services.get(name);
   }
 
+  /** Starts these runner JVMs, then waits until the orchestrators list every one of them. */
+  void startRunners(int slots, String... ids) {
+    for (String id : ids) {
+      startRunner(id, slots);
+    }
+    for (String id : ids) {
+      awaitRunner(id, "");
+    }
+  }
+
   /** Waits until the orchestrators list a runner with this id and incarnation other than {@code notIncarnation}. */
   String awaitRunner(String id, String notIncarnation) {
     String[] inc = new String[1];

@@ -29,12 +29,7 @@ class OrchestratorFailoverDrillTest {
   @Test
   void killingTheLeaderHandsLeadershipToTheOtherOrchestrator() throws Exception {
     DrillReport report = new DrillReport("kill-leader");
-    for (String r : new String[] {"runner-a", "runner-b", "runner-c"}) {
-      cluster.startRunner(r, 6);
-    }
-    for (String r : new String[] {"runner-a", "runner-b", "runner-c"}) {
-      cluster.awaitRunner(r, "");
-    }
+    cluster.startRunners(6, "runner-a", "runner-b", "runner-c");
     await().atMost(Duration.ofSeconds(30)).until(() -> cluster.leader() != null);
     String leader = cluster.leader();
     String other = leader.equals("orchestrator-1") ? "orchestrator-2" : "orchestrator-1";

@@ -40,12 +40,9 @@ class PoisonJobDrillTest {
   @Test
   void aPoisonJobIsQuarantinedAndItsNeighboursAreNot() throws Exception {
     DrillReport report = new DrillReport("poison-job");
+    cluster.startRunners(6, "runner-a", "runner-b", "runner-c");
     for (String r : new String[] {"runner-a", "runner-b", "runner-c"}) {
-      cluster.startRunner(r, 6);
       cluster.supervise(r, 6);
-    }
-    for (String r : new String[] {"runner-a", "runner-b", "runner-c"}) {
-      cluster.awaitRunner(r, "");
     }
     Workload work = new Workload(cluster.dir, 53);
     JsonObject run = work.run("mixed", 50);

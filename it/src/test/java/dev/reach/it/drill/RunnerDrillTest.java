@@ -5,14 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -21,17 +16,12 @@ import org.junit.jupiter.api.Test;
 
 /** Runner failures mid-workload: SIGSTOP for twice the TTL, SIGTERM while a long job runs (SIGKILL and restart: {@link RunnerRestartDrillTest}). */
 class RunnerDrillTest {
-  DrillCluster cluster;
+  private DrillCluster cluster;
 
   @BeforeEach
   void start() throws Exception {
     cluster = new DrillCluster(Map.of("REACH_OUTAGE_RIDE_THROUGH_MS", "10000", "REACH_DRAIN_TIMEOUT_MS", "5000"));
-    for (String r : new String[] {"runner-a", "runner-b", "runner-c"}) {
-      cluster.startRunner(r, 6);
-    }
-    for (String r : new String[] {"runner-a", "runner-b", "runner-c"}) {
-      cluster.awaitRunner(r, "");
-    }
+    cluster.startRunners(6, "runner-a", "runner-b", "runner-c");
   }
 
   @AfterEach
@@ -39,52 +29,11 @@ class RunnerDrillTest {
     cluster.close();
   }
 
-  Workload startWorkload(long seed, DrillChecks[] checks) throws Exception {
-    Workload work = new Workload(cluster.dir, seed);
-    work.submitAll(cluster, 3, 20);
-    checks[0] = new DrillChecks(cluster, work);
-    DrillChecks c = checks[0];
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      long left = c.unfinished();
-      return left >= 0 && left < work.jobs - 8;
-    });
-    return work;
-  }
-
-  /** Lock files of the jobs a runner holds right now (their probes hold the lock while any process lives). */
-  List<Path> heldLocks(DrillChecks checks, Workload work, String runner) throws Exception {
-    List<Path> locks = new ArrayList<>();
-    try (Connection c = checks.connect(); PreparedStatement st = c.prepareStatement(
-        "SELECT r.name || '-' || j.name FROM jobs j JOIN runs r ON r.id = j.run_id WHERE j.runner_id = ? AND j.state = 'RUNNING'")) {
-      st.setString(1, runner);
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          locks.add(work.probes.resolve(rs.getString(1) + ".lock"));
-        }
-      }
-    }
-    return locks;
-  }
-
-  static boolean lockFree(Path lock) {
-    try {
-      Process p = new ProcessBuilder("flock", "-n", lock.toString(), "true").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
   @Test
   void sigstopARunnerForTwiceTheTtl() throws Exception {
     DrillReport report = new DrillReport("runner-sigstop");
-    DrillChecks[] checks = new DrillChecks[1];
-    Workload work = startWorkload(43, checks);
-    List<Path> locks = heldLocks(checks[0], work, "runner-b");
+    DrillChecks checks = DrillChecks.midWorkload(cluster, 43);
+    List<Path> locks = checks.heldLocks("runner-b");
     assertThat(locks).isNotEmpty();
     ServiceProcess b = cluster.service("runner-b");
     long frozenAt = System.currentTimeMillis();
@@ -92,7 +41,7 @@ class RunnerDrillTest {
     try {
       // the watchers stop the frozen runner's jobs on their own before the lease can pass to another runner
       await().atMost(Duration.ofMillis(DrillCluster.TTL_MS)).pollInterval(Duration.ofMillis(50))
-          .until(() -> locks.stream().allMatch(RunnerDrillTest::lockFree));
+          .until(() -> locks.stream().allMatch(Workload::lockFree));
       long fencedMs = System.currentTimeMillis() - frozenAt;
       report.put("self_fenced_after_ms", fencedMs);
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
@@ -100,14 +49,14 @@ class RunnerDrillTest {
     } finally {
       b.signal("CONT");
     }
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> checks[0].unfinished() == 0);
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> checks.unfinished() == 0);
     // the thawed runner's late reports were refused and counted
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
         (cluster.service("orchestrator-1").log() + cluster.service("orchestrator-2").log()).contains("stale completion refused"));
     long refused = (cluster.service("orchestrator-1").log() + cluster.service("orchestrator-2").log()).lines()
         .filter(l -> l.contains("stale completion refused") && l.contains("runner runner-b")).count();
     assertThat(refused).isPositive();
-    report.putAll(checks[0].verify()).put("stale_reports_refused", refused).put("frozen_ms", 2 * DrillCluster.TTL_MS).print();
+    report.putAll(checks.verify()).put("stale_reports_refused", refused).put("frozen_ms", 2 * DrillCluster.TTL_MS).print();
   }
 
   @Test

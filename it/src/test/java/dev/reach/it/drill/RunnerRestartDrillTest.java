@@ -21,52 +21,46 @@ import org.junit.jupiter.api.Test;
  * restart, so the restart path, not the TTL, is what requeues them.
  */
 class RunnerRestartDrillTest {
-  private final RunnerDrillTest base = new RunnerDrillTest();
+  private DrillCluster cluster;
 
   @BeforeEach
   void start() throws Exception {
-    base.cluster = new DrillCluster(Map.of("REACH_OUTAGE_RIDE_THROUGH_MS", "10000", "REACH_LEASE_TTL_MS", "20000"));
-    for (String r : new String[] {"runner-a", "runner-b", "runner-c"}) {
-      base.cluster.startRunner(r, 6);
-    }
-    for (String r : new String[] {"runner-a", "runner-b", "runner-c"}) {
-      base.cluster.awaitRunner(r, "");
-    }
+    cluster = new DrillCluster(Map.of("REACH_OUTAGE_RIDE_THROUGH_MS", "10000", "REACH_LEASE_TTL_MS", "20000"));
+    cluster.startRunners(6, "runner-a", "runner-b", "runner-c");
   }
 
   @AfterEach
   void stop() {
-    base.cluster.close();
+    cluster.close();
   }
 
   @Test
   void sigkillAndRestartARunner() throws Exception {
     DrillReport report = new DrillReport("runner-sigkill-restart");
-    DrillChecks[] checks = new DrillChecks[1];
-    Workload work = base.startWorkload(41, checks);
-    String oldIncarnation = base.cluster.awaitRunner("runner-a", "");
-    List<Path> locks = base.heldLocks(checks[0], work, "runner-a");
+    DrillChecks checks = DrillChecks.midWorkload(cluster, 41);
+    String oldIncarnation = cluster.awaitRunner("runner-a", "");
+    List<Path> locks = checks.heldLocks("runner-a");
     assertThat(locks).as("runner-a is running jobs when it is killed").isNotEmpty();
 
     long killedAt = System.currentTimeMillis();
-    base.cluster.service("runner-a").kill();
+    cluster.service("runner-a").kill();
     // every process of the killed runner's jobs is gone within a second: their watchers saw the runner die
-    await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50)).until(() -> locks.stream().allMatch(RunnerDrillTest::lockFree));
+    await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50)).until(() -> locks.stream().allMatch(Workload::lockFree));
     long jobsGoneMs = System.currentTimeMillis() - killedAt;
 
-    base.cluster.startRunner("runner-a", 6);
-    String newIncarnation = base.cluster.awaitRunner("runner-a", oldIncarnation);
+    cluster.startRunner("runner-a", 6);
+    String newIncarnation = cluster.awaitRunner("runner-a", oldIncarnation);
     long restartedAt = System.currentTimeMillis();
     // the killed incarnation's leases were expired when the new one reported its sweep, not after the TTL
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
-        base.cluster.service("runner-a").log().contains("lease(s) of earlier incarnations") || 
-        base.cluster.service("orchestrator-1").log().contains("restarted as incarnation " + newIncarnation)
-        || base.cluster.service("orchestrator-2").log().contains("restarted as incarnation " + newIncarnation));
+        cluster.service("runner-a").log().contains("lease(s) of earlier incarnations") || 
+        cluster.service("orchestrator-1").log().contains("restarted as incarnation " + newIncarnation)
+        || cluster.service("orchestrator-2").log().contains("restarted as incarnation " + newIncarnation));
     long requeuedMs = System.currentTimeMillis() - killedAt;
 
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> checks[0].unfinished() == 0);
-    Map<String, Object> figures = checks[0].verify();
-    try (Connection c = checks[0].connect(); PreparedStatement st = c.prepareStatement(
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> checks.unfinished() == 0);
+    Map<String, Object> figures = checks.verify();
+    try (Connection c = checks.connect(); PreparedStatement st = c.prepareStatement(
         "SELECT count(*) FROM attempts WHERE runner_id = 'runner-a' AND incarnation = ? AND state = 'LOST' AND reason = 'runner_restarted'")) {
       st.setString(1, oldIncarnation);
       try (ResultSet rs = st.executeQuery()) {

@@ -30,10 +30,7 @@ class SplitHealDrillTest {
   @Test
   void afterASplitHealsTheMergedOrchestratorServesAgain() throws Exception {
     DrillReport report = new DrillReport("split-heal");
-    cluster.startRunner("runner-a", 6);
-    cluster.startRunner("runner-b", 6);
-    cluster.awaitRunner("runner-a", "");
-    cluster.awaitRunner("runner-b", "");
+    cluster.startRunners(6, "runner-a", "runner-b");
     ServiceProcess o2 = cluster.service("orchestrator-2");
     long frozenAt = System.currentTimeMillis();
     o2.signal("STOP");

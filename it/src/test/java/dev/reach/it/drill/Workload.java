@@ -39,6 +39,20 @@ final class Workload {
         + "echo \"end $REACH_ATTEMPT $(date +%s%N)\" >> '" + stamps + "'";
   }
 
+  /** Whether no process holds this probe lock any more (no process of that job is alive). */
+  static boolean lockFree(Path lock) {
+    try {
+      Process p = new ProcessBuilder("flock", "-n", lock.toString(), "true").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** The JSON of a run of {@code n} probe jobs (not submitted). */
   JsonObject run(String name, int n) {
     JsonArray jobsJson = new JsonArray();

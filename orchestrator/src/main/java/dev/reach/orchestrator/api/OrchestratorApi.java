@@ -1,5 +1,6 @@
 package dev.reach.orchestrator.api;
 
+import dev.reach.orchestrator.leader.Announcer;
 import dev.reach.orchestrator.store.DeadLetterStore;
 import dev.reach.orchestrator.store.LeaseStore;
 import dev.reach.orchestrator.store.RunStore;
@@ -21,7 +22,6 @@ import dev.reach.shared.job.RunState;
 import dev.reach.shared.spec.RunSpec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -41,6 +41,7 @@ public final class OrchestratorApi extends VerticleBase {
   private final ProtocolCounters counters;
   private final Supplier<JsonObject> status;
   private BusHandlers handlers;
+  private Announcer announcer;
 
   public OrchestratorApi(RunStore runs, LeaseStore leases, RunnerStore runners, DeadLetterStore deadLetters,
       ProtocolCounters counters, Supplier<JsonObject> status) {
@@ -54,6 +55,7 @@ public final class OrchestratorApi extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    announcer = Announcer.eventBus(vertx);
     handlers = new BusHandlers(vertx)
         .on(Addresses.SUBMIT_RUN, this::submit)
         .on(Addresses.GET_RUN, body -> runs.get(runId(body)))
@@ -83,7 +85,7 @@ public final class OrchestratorApi extends VerticleBase {
     String key = Fields.optString(body, "idempotency_key");
     return runs.submit(spec, key).map(s -> {
       if (s.created()) {
-        vertx.eventBus().publish(Addresses.WORK_AVAILABLE, new JsonObject());
+        announcer.workAvailable();
       }
       return new JsonObject().put("id", s.id().toString()).put("created", s.created());
     });
@@ -108,7 +110,7 @@ public final class OrchestratorApi extends VerticleBase {
     UUID id = runId(body);
     return runs.cancel(id).compose(c -> {
       if (!c.killTokens().isEmpty()) {
-        vertx.eventBus().publish(Addresses.KILL_ATTEMPTS, new JsonObject().put("tokens", new JsonArray(c.killTokens())));
+        announcer.killAttempts(c.killTokens());
       }
       return runs.state(id).map(state -> new JsonObject()
           .put("id", id.toString()).put("state", state).put("cancelled_jobs", c.cancelledJobs()));
@@ -124,7 +126,7 @@ public final class OrchestratorApi extends VerticleBase {
     Heartbeat hb = Heartbeat.fromJson(body);
     return leases.heartbeat(hb).map(r -> {
       if (!r.released().isEmpty()) {
-        vertx.eventBus().publish(Addresses.WORK_AVAILABLE, new JsonObject());
+        announcer.workAvailable();
       }
       return new HeartbeatAck(r.renewed(), leases.ttlMs()).toJson();
     });
@@ -145,7 +147,7 @@ public final class OrchestratorApi extends VerticleBase {
     CompletionReport report = CompletionReport.fromJson(body);
     return leases.complete(report).map(c -> {
       if (JobState.QUEUED.name().equals(c.newState())) {
-        vertx.eventBus().publish(Addresses.WORK_AVAILABLE, new JsonObject()); // a retry is waiting
+        announcer.workAvailable(); // a retry is waiting
       }
       return new JsonObject().put("outcome", c.outcome().name()).put("state", c.newState());
     }).onFailure(t -> {
@@ -167,10 +169,8 @@ public final class OrchestratorApi extends VerticleBase {
           + (r.uncleanShutdown() ? ", after an unclean shutdown" : "") + "): " + expired.size()
           + " lease(s) of earlier incarnations expired");
       if (!expired.isEmpty()) {
-        JsonArray tokens = new JsonArray();
-        expired.forEach(e -> tokens.add(e.token()));
-        vertx.eventBus().publish(Addresses.KILL_ATTEMPTS, new JsonObject().put("tokens", tokens));
-        vertx.eventBus().publish(Addresses.WORK_AVAILABLE, new JsonObject());
+        announcer.killAttempts(expired.stream().map(LeaseStore.Expired::token).toList());
+        announcer.workAvailable();
       }
       return new JsonObject().put("expired", expired.size());
     });
@@ -186,7 +186,7 @@ public final class OrchestratorApi extends VerticleBase {
 
   private Future<JsonObject> requeue(JsonObject body) {
     return deadLetters.requeue(deadLetterId(body)).map(r -> {
-      vertx.eventBus().publish(Addresses.WORK_AVAILABLE, new JsonObject());
+      announcer.workAvailable();
       LOG.info("dead letter " + r.requeueOf() + " requeued as run " + r.runId());
       return new JsonObject()
           .put("run_id", r.runId().toString())

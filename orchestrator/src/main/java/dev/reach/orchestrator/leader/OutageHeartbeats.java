@@ -92,8 +92,8 @@ public final class OutageHeartbeats {
         }
         return Future.succeededFuture(new HeartbeatAck(ar.result().renewed(), leases.ttlMs()));
       }
-      boolean timedOut = ar.cause() instanceof java.util.concurrent.TimeoutException
-          || ar.cause().getClass().getSimpleName().contains("Timeout");
+      // Future.timeout fails with a java.util.concurrent.TimeoutException
+      boolean timedOut = ar.cause() instanceof java.util.concurrent.TimeoutException;
       ReachException e = BusErrors.classify(ar.cause());
       if (!timedOut && e.code() != ErrorCode.DB_UNAVAILABLE && e.code() != ErrorCode.DB_CIRCUIT_OPEN) {
         return Future.failedFuture(e);
