@@ -54,3 +54,73 @@ SELECT path, sha256, size
   FROM artifacts
  WHERE job_id = $1 AND attempt = $2
  ORDER BY path;
+
+-- Retention (leader-only, fenced by the leadership epoch; see the orchestrator's RetentionVerticle).
+
+-- name: purge_run
+-- One statement, one transaction: when $2 is still the leadership epoch (the row is locked FOR
+-- SHARE, so a new leader waits for this statement) and every job of run $1 is terminal, marks the
+-- run purged, deletes its log seals and artifact rows and appends a run_purged event. Nothing
+-- happens (purged = false) for a stale epoch, a run still in flight or one purged already.
+-- $1 run id, $2 epoch, $3 retention in ms (recorded in the event)
+WITH fence AS (
+  SELECT epoch FROM leadership WHERE epoch = $2 FOR SHARE
+), run AS (
+  UPDATE runs r SET purged_at = now()
+   WHERE r.id = $1 AND r.purged_at IS NULL AND EXISTS (SELECT 1 FROM fence)
+     AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.run_id = r.id AND j.state IN ('QUEUED', 'LEASED', 'RUNNING'))
+  RETURNING r.id
+), run_jobs AS (
+  SELECT j.id FROM jobs j JOIN run ON j.run_id = run.id
+), logs AS (
+  DELETE FROM attempt_logs l USING run_jobs rj WHERE l.job_id = rj.id RETURNING l.size
+), files AS (
+  DELETE FROM artifacts a USING run_jobs rj WHERE a.job_id = rj.id RETURNING a.sha256, a.size
+), event AS (
+  INSERT INTO events (type, run_id, payload)
+  SELECT 'run_purged', run.id, jsonb_build_object(
+           'epoch', $2::bigint, 'retention_ms', $3::bigint,
+           'logs', (SELECT count(*) FROM logs), 'log_bytes', (SELECT coalesce(sum(size), 0) FROM logs),
+           'artifacts', (SELECT count(*) FROM files), 'artifact_bytes', (SELECT coalesce(sum(size), 0) FROM files))
+    FROM run
+  RETURNING seq
+)
+SELECT EXISTS (SELECT 1 FROM fence) AS fenced,
+       EXISTS (SELECT 1 FROM run) AS purged,
+       (SELECT coalesce(array_agg(id::text), '{}') FROM run_jobs) AS job_ids,
+       (SELECT coalesce(array_agg(DISTINCT sha256), '{}') FROM files) AS blobs,
+       (SELECT count(*) FROM logs) AS logs,
+       (SELECT coalesce(sum(size), 0) FROM logs) AS log_bytes,
+       (SELECT count(*) FROM files) AS artifacts,
+       (SELECT coalesce(sum(size), 0) FROM files) AS artifact_bytes,
+       (SELECT seq FROM event) AS event_seq;
+
+-- name: unreferenced_blobs
+-- Of the given content addresses, those no artifact row refers to.
+-- $1 text[] of sha256
+SELECT u.sha256
+  FROM unnest($1::text[]) AS u(sha256)
+ WHERE NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.sha256 = u.sha256);
+
+-- name: purged_log_jobs
+-- Of the given job ids, those whose log directory may go: the job's run was purged, or there is no
+-- such job (a directory no job owns).
+-- $1 uuid[] of job ids
+SELECT u.job_id::text AS job_id
+  FROM unnest($1::uuid[]) AS u(job_id)
+ WHERE NOT EXISTS (SELECT 1 FROM jobs j JOIN runs r ON r.id = j.run_id WHERE j.id = u.job_id AND r.purged_at IS NULL);
+
+-- name: record_sweep
+-- The orphan sweep's event, fenced like purge_run: no row when $1 is no longer the epoch.
+-- $1 epoch, $2 payload
+INSERT INTO events (type, payload)
+SELECT 'orphans_collected', $2::jsonb || jsonb_build_object('epoch', $1::bigint)
+  FROM leadership WHERE epoch = $1
+RETURNING seq;
+
+-- name: installation_id
+SELECT id::text AS id FROM installation;
+
+-- name: epoch_is_current
+-- $1 epoch
+SELECT 1 FROM leadership WHERE epoch = $1;

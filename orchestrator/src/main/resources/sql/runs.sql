@@ -47,6 +47,7 @@ SELECT jsonb_build_object(
          'state', s.state,
          'created_at', r.created_at,
          'cancel_requested_at', r.cancel_requested_at,
+         'purged_at', r.purged_at,
          'jobs', (
            SELECT coalesce(jsonb_agg(jsonb_build_object(
                     'id', j.id,

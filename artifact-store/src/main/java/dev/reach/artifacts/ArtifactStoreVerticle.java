@@ -73,7 +73,8 @@ final class ArtifactStoreVerticle extends VerticleBase {
       server = s;
       port = s.actualPort();
       baseUrl = baseUrl(cfg, port);
-      bus = new StoreBusConsumers(vertx, logs, listing, baseUrl);
+      Retention retention = new Retention(vertx, db, layout, blobs, logs, node.clock(), cfg.blobGraceMs());
+      bus = new StoreBusConsumers(vertx, logs, listing, retention, baseUrl);
       evictTimer = vertx.setPeriodic(EVICT_INTERVAL_MS, id -> logs.evictIdle());
       LOG.info("artifact store on " + baseUrl + " (listening " + cfg.httpHost() + ":" + port + "), data in "
           + layout.root());

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -104,6 +105,15 @@ final class LogStore {
       }
     }
     return evicted;
+  }
+
+  /** Drops the cached states of these jobs' logs (their files were purged). Call on the store's event loop. */
+  void forget(java.util.Collection<UUID> jobIds) {
+    if (jobIds.isEmpty()) {
+      return;
+    }
+    java.util.Set<UUID> ids = new java.util.HashSet<>(jobIds);
+    states.keySet().removeIf(k -> ids.contains(k.jobId()));
   }
 
   int openLogs() {

@@ -16,10 +16,12 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The store's event-bus API: {@code ARTIFACT_ENDPOINT}, {@code LOG_READ} and {@code ARTIFACT_LIST}.
+ * The store's event-bus API: {@code ARTIFACT_ENDPOINT}, {@code LOG_READ}, {@code ARTIFACT_LIST} and the
+ * leader's retention requests {@code ARTIFACT_PURGE_RUN} and {@code ARTIFACT_SWEEP}.
  * Every message gets an answer: a malformed one fails with {@code MALFORMED_MESSAGE} naming the field.
  */
 final class StoreBusConsumers {
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(StoreBusConsumers.class.getName());
   static final long DEFAULT_READ_BYTES = 1024 * 1024;
   static final long MAX_READ_BYTES = 4 * 1024 * 1024;
 
@@ -28,8 +30,10 @@ final class StoreBusConsumers {
   private final ArtifactListing listing;
   private final String baseUrl;
   private final ConsumerSet consumers;
+  private final Retention retention;
 
-  StoreBusConsumers(Vertx vertx, LogStore logs, ArtifactListing listing, String baseUrl) {
+  StoreBusConsumers(Vertx vertx, LogStore logs, ArtifactListing listing, Retention retention, String baseUrl) {
+    this.retention = retention;
     this.vertx = vertx;
     this.consumers = new ConsumerSet(vertx);
     this.logs = logs;
@@ -41,6 +45,9 @@ final class StoreBusConsumers {
     consume(Addresses.ARTIFACT_ENDPOINT, body -> Future.succeededFuture(new JsonObject().put("url", baseUrl)));
     consume(Addresses.LOG_READ, this::logRead);
     consume(Addresses.ARTIFACT_LIST, body -> listing.list(key(body)));
+    consume(Addresses.ARTIFACT_PURGE_RUN, this::purgeRun);
+    consume(Addresses.ARTIFACT_SWEEP, body -> retention.sweep(Fields.longValue(body, "epoch"))
+        .onFailure(t -> LOG.warning("retention sweep refused or failed: " + t.getMessage())));
     // after a healed cluster split the others no longer route to the old registrations
     consumers.reregisterOnMerge(vertx.getOrCreateContext());
     return consumers.ready();
@@ -74,6 +81,16 @@ final class StoreBusConsumers {
     }
     int len = (int) Math.min(max == null ? DEFAULT_READ_BYTES : max, MAX_READ_BYTES);
     return logs.read(key, offset == null ? 0 : offset, len).map(LogSlice::toJson);
+  }
+
+  private Future<JsonObject> purgeRun(JsonObject body) {
+    UUID runId = Ids.jobId(Fields.string(body, "run_id"));
+    if (runId == null) {
+      throw malformed("run_id", "field 'run_id' must be a UUID");
+    }
+    long epoch = Fields.longValue(body, "epoch");
+    long retentionMs = Fields.longValue(body, "retention_ms");
+    return retention.purgeRun(runId, epoch, retentionMs);
   }
 
   private static LogKey key(JsonObject body) {

@@ -39,6 +39,26 @@ final class StoreLayout {
     return tmp;
   }
 
+  /** {@code logs/}: one directory per job, named by its id. */
+  Path logsDir() {
+    return logs;
+  }
+
+  /** {@code blobs/sha256/}: one directory per first two hex digits. */
+  Path blobsDir() {
+    return blobs;
+  }
+
+  /** {@code logs/<job_id>/}: every attempt's log of the job. */
+  Path jobLogDir(java.util.UUID jobId) {
+    return logs.resolve(jobId.toString());
+  }
+
+  /** Records which installation (database) this directory belongs to; see {@link StoreIdentity}. */
+  Path installationFile() {
+    return root.resolve("installation-id");
+  }
+
   Path logFile(LogKey key) {
     return logs.resolve(key.jobId().toString()).resolve(key.attempt() + ".log");
   }

@@ -91,6 +91,7 @@ final class LogStream {
         return;
       }
       try {
+        LogTarget.requireNotPurged(ar.result());
         JsonObject job = LogTarget.job(ar.result(), jobName);
         target = LogTarget.select(job, requestedAttempt);
         if (target == null) {

@@ -13,6 +13,14 @@ import io.vertx.core.json.JsonObject;
  */
 record LogTarget(String jobId, int attempt, boolean live) {
 
+  /** {@code 410 PURGED} when retention has purged the run's logs and artifacts. */
+  static void requireNotPurged(JsonObject run) {
+    if (run.getValue("purged_at") instanceof String at) {
+      throw new ReachException(ErrorCode.PURGED, "the logs and artifacts of this run were purged by retention at " + at
+          + " (REACH_RETENTION_MS); the run, its jobs, attempts and events are kept");
+    }
+  }
+
   /** The named job of {@code run}, or {@code JOB_NOT_FOUND}. */
   static JsonObject job(JsonObject run, String jobName) {
     if (!(run.getValue("jobs") instanceof JsonArray jobs)) {

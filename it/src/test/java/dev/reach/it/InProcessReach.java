@@ -26,8 +26,11 @@ final class InProcessReach implements AutoCloseable {
   final List<RunnerService> runners = new ArrayList<>();
   final HubService hub;
   final Api api;
+  private final Map<String, String> extra;
 
+  /** {@code extra} settings apply to every service. */
   InProcessReach(int runnerCount, int slots, Map<String, String> extra) throws IOException {
+    this.extra = Map.copyOf(extra);
     dir = Files.createTempDirectory("reach-it-");
     dbUrl = PostgresFixture.newDatabase();
     orchestrator = OrchestratorService.deploy(node(Map.of())).await();
@@ -47,6 +50,7 @@ final class InProcessReach implements AutoCloseable {
     env.put("REACH_DB_URL", dbUrl);
     env.put("REACH_HTTP_PORT", "0");
     env.put("REACH_TEST_MODE", "true");
+    env.putAll(extra);
     env.putAll(specific);
     return ReachNode.of(vertx, ReachConfig.from(env, 0));
   }

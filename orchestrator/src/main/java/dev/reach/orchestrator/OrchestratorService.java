@@ -4,11 +4,13 @@ import dev.reach.orchestrator.api.OrchestratorApi;
 import dev.reach.orchestrator.api.ProtocolCounters;
 import dev.reach.orchestrator.leader.ExpiryGuard;
 import dev.reach.orchestrator.leader.LeaderVerticle;
+import dev.reach.orchestrator.leader.RetentionVerticle;
 import dev.reach.orchestrator.leader.OutageState;
 import dev.reach.orchestrator.store.DbNow;
 import dev.reach.orchestrator.store.DeadLetterStore;
 import dev.reach.orchestrator.store.LeaderStore;
 import dev.reach.orchestrator.store.LeaseStore;
+import dev.reach.orchestrator.store.RetentionStore;
 import dev.reach.orchestrator.store.RunStore;
 import dev.reach.orchestrator.store.RunnerStore;
 import dev.reach.shared.config.ReachConfig;
@@ -40,9 +42,11 @@ public final class OrchestratorService {
   private final LeaderVerticle leader;
   private final String leaderDeployment;
   private final String apiDeployment;
+  private final String retentionDeployment;
 
   private OrchestratorService(Vertx vertx, Db db, Lifecycle lifecycle, LeaderVerticle leader, String leaderDeployment,
-      String apiDeployment) {
+      String apiDeployment, String retentionDeployment) {
+    this.retentionDeployment = retentionDeployment;
     this.vertx = vertx;
     this.db = db;
     this.lifecycle = lifecycle;
@@ -81,18 +85,27 @@ public final class OrchestratorService {
     ProtocolCounters counters = new ProtocolCounters();
     DeadLetterStore deadLetters = new DeadLetterStore(db, runs);
     RunnerStore runners = new RunnerStore(db);
+    // retention is off when REACH_RETENTION_MS is 0
+    RetentionVerticle retention = cfg.retentionMs() <= 0 ? null : new RetentionVerticle(
+        new RetentionStore(db, DbNow.DATABASE_CLOCK),
+        new RetentionVerticle.Settings(cfg.retentionMs(), cfg.retentionIntervalMs(), cfg.requestTimeoutMs(), leader::epoch));
     int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     List<String> ids = new ArrayList<>();
     return Migrator.fromClasspath().migrateAtStart(vertx, db.pool(), cfg.dbConnectTimeoutMs() + cfg.dbStatementTimeoutMs() * 3, 10)
         .compose(n -> vertx.deployVerticle(() -> new OrchestratorApi(runs, leases, runners, deadLetters, counters,
-            () -> status(nodeId, leader, db, outage, counters, lifecycle)), new DeploymentOptions().setInstances(instances)))
+            () -> status(nodeId, leader, retention, db, outage, counters, lifecycle)),
+            new DeploymentOptions().setInstances(instances)))
         .compose(id -> {
           ids.add(id);
           return vertx.deployVerticle(leader);
         })
+        .compose(id -> {
+          ids.add(id);
+          return retention == null ? Future.<String>succeededFuture(null) : vertx.deployVerticle(retention);
+        })
         .map(id -> {
           lifecycle.moveTo(LifecycleState.HEALTHY, "serving");
-          return new OrchestratorService(vertx, db, lifecycle, leader, id, ids.get(0));
+          return new OrchestratorService(vertx, db, lifecycle, leader, ids.get(1), ids.get(0), id);
         })
         .onFailure(t -> {
           lifecycle.moveTo(LifecycleState.CRASHING, "start failed: " + t.getMessage());
@@ -100,8 +113,8 @@ public final class OrchestratorService {
         });
   }
 
-  private static JsonObject status(String nodeId, LeaderVerticle leader, Db db, OutageState outage,
-      ProtocolCounters counters, Lifecycle lifecycle) {
+  private static JsonObject status(String nodeId, LeaderVerticle leader, RetentionVerticle retention, Db db,
+      OutageState outage, ProtocolCounters counters, Lifecycle lifecycle) {
     return new JsonObject()
         .put("node_id", nodeId)
         .put("leader", leader.leading())
@@ -109,7 +122,9 @@ public final class OrchestratorService {
         .put("lifecycle", lifecycle.describe())
         .put("database_breaker", db.breaker().describe())
         .put("outage", outage.describe())
-        .put("protocol", counters.describe());
+        .put("protocol", counters.describe())
+        .put("retention", retention == null ? new JsonObject().put("enabled", false)
+            : retention.describe().put("enabled", true));
   }
 
   public Db db() {
@@ -130,7 +145,9 @@ public final class OrchestratorService {
    */
   public Future<Void> stop() {
     lifecycle.moveTo(LifecycleState.DRAINING, "stopping");
-    return vertx.undeploy(leaderDeployment)
+    Future<Void> retention = retentionDeployment == null ? Future.succeededFuture()
+        : vertx.undeploy(retentionDeployment);
+    return retention.eventually(() -> vertx.undeploy(leaderDeployment))
         .eventually(() -> vertx.undeploy(apiDeployment))
         .eventually(db::close)
         .onComplete(ar -> lifecycle.moveTo(LifecycleState.STOPPED, "stopped"))

@@ -30,7 +30,7 @@ public final class Leadership {
   private final String nodeId;
   private final long graceMs;
   private final Listener listener;
-  private Long epoch;
+  private volatile Long epoch;
   private int waitPasses;
 
   public Leadership(LeaderLock lock, LeaderStore store, String nodeId, long graceMs, Listener listener) {

@@ -46,4 +46,14 @@ public final class Addresses {
   public static final String LOG_READ = "reach.artifacts.log.read";
   /** Lists an attempt's stored files and log metadata. */
   public static final String ARTIFACT_LIST = "reach.artifacts.list";
+  /**
+   * Leader-only (retention): purges one finished run's logs and artifact files, fenced by the
+   * leadership epoch in the request; answers what went.
+   */
+  public static final String ARTIFACT_PURGE_RUN = "reach.artifacts.purge-run";
+  /**
+   * Leader-only (retention): collects what no row refers to any more (blobs of purged or refused
+   * uploads, log directories of purged runs), fenced by the epoch; answers what went.
+   */
+  public static final String ARTIFACT_SWEEP = "reach.artifacts.sweep";
 }

@@ -47,7 +47,10 @@ public record ReachConfig(
     long clockJumpMs,
     long runnerMinFreeDiskBytes,
     int artifactRetryTries,
-    long artifactRetryMaxDelayMs) {
+    long artifactRetryMaxDelayMs,
+    long retentionMs,
+    long retentionIntervalMs,
+    long blobGraceMs) {
 
   public static final String DEFAULT_DB_URL = "postgresql://reach:reach@127.0.0.1:5432/reach";
   public static final long DEFAULT_LEASE_TTL_MS = 15_000;
@@ -115,12 +118,16 @@ public record ReachConfig(
     long minFree = r.longValue("REACH_RUNNER_MIN_FREE_DISK_BYTES", 256L * 1024 * 1024, 0, 1L << 50);
     int retryTries = r.intValue("REACH_ARTIFACT_RETRY_TRIES", 6, 1, 100);
     long retryMax = r.longValue("REACH_ARTIFACT_RETRY_MAX_DELAY_MS", 5_000, 10, 600_000);
+    long retention = r.longValue("REACH_RETENTION_MS", 30L * 24 * 3_600_000, 0, 100L * 365 * 24 * 3_600_000);
+    long retentionInterval = r.longValue("REACH_RETENTION_INTERVAL_MS", 300_000, 100, 86_400_000);
+    long blobGrace = r.longValue("REACH_BLOB_GRACE_MS", 600_000, 0, 86_400_000);
     r.validate();
     return new ReachConfig(
         db, poolSize, connectTimeout, statementTimeout, clusterName, host, publicHost, clusterPort, members, ebPort,
         hbMs, maxNoHb, httpHost, httpPort, requestTimeout, maxBody, ttl, margin, reaper, slots, labels, runnerId, poll,
         stateDir, artifactDir, artifactUrl, logMax, artifactMax, testMode, breakerFailures, breakerReset, rideThrough,
-        drain, sharePercent / 100.0, massMin, clockJump, minFree, retryTries, retryMax);
+        drain, sharePercent / 100.0, massMin, clockJump, minFree, retryTries, retryMax, retention, retentionInterval,
+        blobGrace);
   }
 
   private static String defaultRunnerId() {

@@ -18,6 +18,7 @@ public enum ErrorCode {
   ATTEMPT_NOT_FOUND(404, false),
   LOG_NOT_FOUND(404, false),
   METHOD_NOT_ALLOWED(405, false),
+  PURGED(410, false),
   STALE_LEASE(409, false),
   ILLEGAL_TRANSITION(409, false),
   LOG_OFFSET_MISMATCH(409, false),
