@@ -136,7 +136,7 @@ public final class LocalCluster implements AutoCloseable {
 
     vertx = step("starting the local cluster (Hazelcast on " + LOOPBACK + ":" + clusterPort + ")",
         () -> ClusterBootstrap.start(cfgs.orchestrator()));
-    health = new HealthRegistry(vertx);
+    health = new HealthRegistry(vertx, cfgs.hub(), Clock.systemUTC());
     orchestrator = step("starting the orchestrator", () -> OrchestratorService.deploy(node(cfgs.orchestrator())));
     artifactStore = step("starting the artifact store", () -> ArtifactStoreService.deploy(node(cfgs.artifactStore())));
     for (ReachConfig rc : cfgs.runners()) {

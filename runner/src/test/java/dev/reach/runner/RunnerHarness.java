@@ -71,7 +71,8 @@ final class RunnerHarness implements AutoCloseable {
   }
 
   ReachNode node() {
-    return new ReachNode(vertx, ReachConfig.from(env, 0), Clock.systemUTC(), new HealthRegistry(vertx));
+    ReachConfig cfg = ReachConfig.from(env, 0);
+    return new ReachNode(vertx, cfg, Clock.systemUTC(), new HealthRegistry(vertx, cfg, Clock.systemUTC()));
   }
 
   RunnerService deploy() throws Exception {

@@ -50,7 +50,16 @@ public record ReachConfig(
     long artifactRetryMaxDelayMs,
     long retentionMs,
     long retentionIntervalMs,
-    long blobGraceMs) {
+    long blobGraceMs,
+    long watchdogIntervalMs,
+    long watchdogStuckMs,
+    int healMaxPerWindow,
+    long healWindowMs,
+    long healCooldownMs,
+    int churnThreshold,
+    long churnWindowMs,
+    long healthCacheMs,
+    String adminToken) {
 
   public static final String DEFAULT_DB_URL = "postgresql://reach:reach@127.0.0.1:5432/reach";
   public static final long DEFAULT_LEASE_TTL_MS = 15_000;
@@ -121,13 +130,26 @@ public record ReachConfig(
     long retention = r.longValue("REACH_RETENTION_MS", 30L * 24 * 3_600_000, 0, 100L * 365 * 24 * 3_600_000);
     long retentionInterval = r.longValue("REACH_RETENTION_INTERVAL_MS", 300_000, 100, 86_400_000);
     long blobGrace = r.longValue("REACH_BLOB_GRACE_MS", 600_000, 0, 86_400_000);
+    long watchdogInterval = r.longValue("REACH_WATCHDOG_INTERVAL_MS", 5_000, 100, 3_600_000);
+    long watchdogStuck = r.longValue("REACH_WATCHDOG_STUCK_MS", 10_000, 100, 3_600_000);
+    int healMax = r.intValue("REACH_HEAL_MAX_PER_WINDOW", 3, 1, 1000);
+    long healWindow = r.longValue("REACH_HEAL_WINDOW_MS", 3_600_000, 1_000, 7L * 24 * 3_600_000);
+    long healCooldown = r.longValue("REACH_HEAL_COOLDOWN_MS", 300_000, 0, 24L * 3_600_000);
+    int churnThreshold = r.intValue("REACH_CHURN_THRESHOLD", 3, 1, 1000);
+    long churnWindow = r.longValue("REACH_CHURN_WINDOW_MS", 3_600_000, 1_000, 7L * 24 * 3_600_000);
+    long healthCache = r.longValue("REACH_HEALTH_CACHE_MS", 5_000, 0, 600_000);
+    String adminToken = r.string("REACH_ADMIN_TOKEN", null);
+    if (adminToken != null && adminToken.length() < 16) {
+      r.problem("REACH_ADMIN_TOKEN: must be at least 16 characters (value not shown)");
+    }
     r.validate();
     return new ReachConfig(
         db, poolSize, connectTimeout, statementTimeout, clusterName, host, publicHost, clusterPort, members, ebPort,
         hbMs, maxNoHb, httpHost, httpPort, requestTimeout, maxBody, ttl, margin, reaper, slots, labels, runnerId, poll,
         stateDir, artifactDir, artifactUrl, logMax, artifactMax, testMode, breakerFailures, breakerReset, rideThrough,
         drain, sharePercent / 100.0, massMin, clockJump, minFree, retryTries, retryMax, retention, retentionInterval,
-        blobGrace);
+        blobGrace, watchdogInterval, watchdogStuck, healMax, healWindow, healCooldown, churnThreshold, churnWindow,
+        healthCache, adminToken);
   }
 
   private static String defaultRunnerId() {

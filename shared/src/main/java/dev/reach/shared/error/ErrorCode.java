@@ -21,6 +21,8 @@ public enum ErrorCode {
   PURGED(410, false),
   STALE_LEASE(409, false),
   ILLEGAL_TRANSITION(409, false),
+  HEAL_BLOCKED(409, false),
+  RESTART_IN_PROGRESS(409, true),
   LOG_OFFSET_MISMATCH(409, false),
   PAYLOAD_TOO_LARGE(413, false),
   INSUFFICIENT_STORAGE(507, true),
