@@ -6,6 +6,10 @@ import dev.reach.shared.db.Migrator;
 import dev.reach.shared.health.Lifecycle;
 import dev.reach.shared.health.LifecycleState;
 import dev.reach.shared.node.ReachNode;
+import dev.reach.shared.heal.VerticleSupervisor;
+import dev.reach.shared.health.DeepChecks;
+import dev.reach.shared.http.ListenPort;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -29,12 +33,15 @@ public final class ArtifactStoreService {
 
   private final ReachNode node;
   private final Db db;
-  private final ArtifactStoreVerticle verticle;
+  /** Watchdog component name of the store's HTTP and event-bus verticle. */
+  public static final String COMPONENT = "artifact-store.http";
+  private final VerticleSupervisor<ArtifactStoreVerticle> verticle;
   private final String deploymentId;
   private final Lifecycle lifecycle;
   private Future<Void> stopped;
 
-  private ArtifactStoreService(ReachNode node, Db db, ArtifactStoreVerticle verticle, String deploymentId,
+  private ArtifactStoreService(ReachNode node, Db db, VerticleSupervisor<ArtifactStoreVerticle> verticle,
+      String deploymentId,
       Lifecycle lifecycle) {
     this.node = node;
     this.db = db;
@@ -52,16 +59,32 @@ public final class ArtifactStoreService {
     Lifecycle lifecycle = node.health().lifecycle(SERVICE, node.clock());
     StoreLayout layout = new StoreLayout(node.config().artifactDir());
     Db db = Db.create(vertx, node.config());
-    ArtifactStoreVerticle verticle = new ArtifactStoreVerticle(node, db, layout, lifecycle);
+    int port;
+    try {
+      port = ListenPort.resolve(node.config().httpHost(), node.config().httpPort());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    VerticleSupervisor<ArtifactStoreVerticle> verticle = new VerticleSupervisor<>(vertx, COMPONENT,
+        () -> new ArtifactStoreVerticle(node, db, layout, lifecycle, port), new DeploymentOptions(),
+        node.config().watchdogStuckMs(),
+        () -> db.breaker().isClosed() ? null : "database circuit breaker " + db.breaker().state());
     return vertx.executeBlocking(layout::prepare)
         .compose(v -> Future.<Migrator>future(p -> p.complete(Migrator.fromClasspath()))
             .compose(m -> m.migrate(db.pool())))
-        .compose(n -> vertx.deployVerticle(verticle))
+        .compose(n -> verticle.deploy())
         .map(id -> {
           node.health()
               .readiness(DB_CHECK, DbHealth.procedure(db))
               .readiness(DISK_CHECK, DiskHealth.procedure(vertx, layout));
-          lifecycle.moveTo(LifecycleState.HEALTHY, "serving on " + verticle.baseUrl());
+          node.health()
+              .dependency(DeepChecks.database(DB_CHECK, db))
+              .dependency(DeepChecks.cluster("cluster", vertx))
+              .dependency(DeepChecks.disk(DISK_CHECK, vertx, layout.root(), node.config().runnerMinFreeDiskBytes()))
+              .breaker(DB_CHECK, db.breaker()::describe);
+          node.watchdog().supervise(verticle);
+          node.health().announce();
+          lifecycle.moveTo(LifecycleState.HEALTHY, "serving on " + verticle.instances().get(0).baseUrl());
           return new ArtifactStoreService(node, db, verticle, id, lifecycle);
         })
         .recover(t -> {
@@ -72,12 +95,12 @@ public final class ArtifactStoreService {
 
   /** The port the HTTP API listens on (the actual one when configured as 0). */
   public int httpPort() {
-    return verticle.actualPort();
+    return verticle.instances().get(0).actualPort();
   }
 
   /** The URL runners and the hub use: {@code REACH_ARTIFACT_URL}, else the public host and actual port. */
   public String baseUrl() {
-    return verticle.baseUrl();
+    return verticle.instances().get(0).baseUrl();
   }
 
   /** The store's lifecycle. */
@@ -98,9 +121,10 @@ public final class ArtifactStoreService {
   public synchronized Future<Void> stop() {
     if (stopped == null) {
       lifecycle.moveTo(LifecycleState.DRAINING, "stop requested");
-      node.health().ready().unregister(DB_CHECK);
-      node.health().ready().unregister(DISK_CHECK);
-      stopped = node.vertx().undeploy(deploymentId)
+      node.health().unregister(DB_CHECK);
+      node.health().unregister(DISK_CHECK);
+      node.watchdog().unsupervise(COMPONENT);
+      stopped = verticle.undeploy()
           .transform(ar -> db.close())
           .andThen(ar -> lifecycle.moveTo(LifecycleState.STOPPED, "stopped"));
     }

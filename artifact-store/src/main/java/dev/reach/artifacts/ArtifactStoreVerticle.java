@@ -38,7 +38,11 @@ final class ArtifactStoreVerticle extends VerticleBase {
   private volatile int port = -1;
   private volatile String baseUrl;
 
-  ArtifactStoreVerticle(ReachNode node, Db db, StoreLayout layout, Lifecycle lifecycle) {
+  private final int listenPort;
+
+  /** {@code listenPort} is fixed (see {@code ListenPort}), so a restarted verticle joins the same port. */
+  ArtifactStoreVerticle(ReachNode node, Db db, StoreLayout layout, Lifecycle lifecycle, int listenPort) {
+    this.listenPort = listenPort;
     this.node = node;
     this.db = db;
     this.layout = layout;
@@ -62,7 +66,7 @@ final class ArtifactStoreVerticle extends VerticleBase {
 
     HttpServerOptions options = new HttpServerOptions()
         .setHost(cfg.httpHost())
-        .setPort(cfg.httpPort())
+        .setPort(listenPort)
         .setHandle100ContinueAutomatically(true)
         // HTTP/1.1 only: without h2c detection every accepted connection is an HTTP connection at
         // once, so a stop closes a connection that never sent a request instead of waiting for it

@@ -8,7 +8,9 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -23,12 +25,20 @@ final class HubHttpVerticle extends VerticleBase {
   private final ReachNode node;
   private final OrchestratorClient orchestrator;
   private final Lifecycle lifecycle;
+  private final int port;
+  private final AdminAuth adminAuth;
+  private final Supplier<JsonObject> worker;
   private final InFlightRequests inFlight = new InFlightRequests();
   private LogHandler logs;
   private HttpServer server;
 
-  HubHttpVerticle(ReachNode node, OrchestratorClient orchestrator, Lifecycle lifecycle) {
+  /** {@code port} is a fixed port (see {@code ListenPort}), so a restarted worker joins the same one. */
+  HubHttpVerticle(ReachNode node, OrchestratorClient orchestrator, Lifecycle lifecycle, int port, AdminAuth adminAuth,
+      Supplier<JsonObject> worker) {
     this.node = node;
+    this.port = port;
+    this.adminAuth = adminAuth;
+    this.worker = worker;
     this.orchestrator = orchestrator;
     this.lifecycle = lifecycle;
   }
@@ -39,12 +49,12 @@ final class HubHttpVerticle extends VerticleBase {
     logs = new LogHandler(vertx, orchestrator, new ArtifactStoreClient(vertx, cfg.requestTimeoutMs()), lifecycle::isDraining);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(cfg.httpHost())
-        .setPort(cfg.httpPort())
+        .setPort(port)
         // HTTP/1.1 only: without h2c detection every accepted connection is an HTTP connection at
         // once, so a stop closes a connection that never sent a request instead of waiting for it
         .setHttp2ClearTextEnabled(false);
     return vertx.createHttpServer(options)
-        .requestHandler(HubRouter.create(vertx, node, logs, orchestrator, lifecycle, inFlight))
+        .requestHandler(HubRouter.create(vertx, node, logs, orchestrator, lifecycle, inFlight, adminAuth, worker))
         .listen()
         .onSuccess(s -> {
           server = s;

@@ -4,6 +4,8 @@ import dev.reach.shared.health.Lifecycle;
 import dev.reach.shared.http.InFlightRequests;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Supplier;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -16,8 +18,11 @@ import io.vertx.ext.web.handler.StaticHandler;
 final class HubRouter {
   private HubRouter() {}
 
+  /** The admin API's component for worker restarts: the hub's HTTP worker. */
+  static final String WORKER_COMPONENT = "hub.http";
+
   static Router create(Vertx vertx, ReachNode node, LogHandler logs, OrchestratorClient orchestrator,
-      Lifecycle lifecycle, InFlightRequests inFlight) {
+      Lifecycle lifecycle, InFlightRequests inFlight, AdminAuth adminAuth, Supplier<JsonObject> worker) {
     long maxBody = node.config().maxBodyBytes();
     FailureHandler failures = new FailureHandler(maxBody);
     ShutdownGate gate = new ShutdownGate(lifecycle);
@@ -38,11 +43,19 @@ final class HubRouter {
     router.get("/api/v1/dead-letters/:jobId").handler(new GetDeadLetterHandler(orchestrator));
     router.post("/api/v1/dead-letters/:jobId/requeue").handler(gate).handler(new RequeueDeadLetterHandler(orchestrator));
 
+    // the admin API: nothing of it (not even which paths exist) without an admin token
+    // (a body is read before the token is checked: the check is asynchronous and the body would be gone)
+    router.post("/admin/api/*").handler(BodyHandler.create(false).setBodyLimit(16 * 1024));
+    router.route("/admin/api/*").handler(adminAuth);
+    router.get("/admin/api/system-status").handler(new SystemStatusHandler(node, orchestrator));
+    router.get("/admin/api/worker/status").handler(new WorkerStatusHandler(node, worker));
+    router.post("/admin/api/worker/restart").handler(new WorkerRestartHandler(node, WORKER_COMPONENT, worker));
+
     node.health().mount(router);
     router.get("/").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
     router.route().failureHandler(failures);
-    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+    for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, failures);
     }
     return router;

@@ -1,9 +1,19 @@
 package dev.reach.hub;
 
+import dev.reach.shared.bus.Addresses;
+import dev.reach.shared.config.ReachConfig;
+import dev.reach.shared.heal.VerticleSupervisor;
+import dev.reach.shared.health.DeepChecks;
+import dev.reach.shared.health.HealthRegistry;
 import dev.reach.shared.health.Lifecycle;
 import dev.reach.shared.health.LifecycleState;
+import dev.reach.shared.http.ListenPort;
 import dev.reach.shared.node.ReachNode;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The hub: Reach's HTTP front door. It owns nothing durable — it validates requests, forwards
@@ -19,35 +29,69 @@ public final class HubService {
   public static final String SERVICE = "hub";
 
   private final ReachNode node;
-  private final String deploymentId;
-  private final HubHttpVerticle verticle;
+  private final VerticleSupervisor<HubHttpVerticle> http;
   private final Lifecycle lifecycle;
+  private final int port;
   private Future<Void> stopped;
 
-  private HubService(ReachNode node, String deploymentId, HubHttpVerticle verticle, Lifecycle lifecycle) {
+  private HubService(ReachNode node, VerticleSupervisor<HubHttpVerticle> http, Lifecycle lifecycle, int port) {
     this.node = node;
-    this.deploymentId = deploymentId;
-    this.verticle = verticle;
+    this.http = http;
     this.lifecycle = lifecycle;
+    this.port = port;
   }
 
-  /** Starts the HTTP server and registers the hub's readiness checks (lifecycle, cluster, orchestrator) on {@code node.health()}. */
+  /**
+   * Starts the HTTP worker under the watchdog (component {@code hub.http}) and registers the hub's
+   * readiness checks (lifecycle, cluster, orchestrator) and deep-health dependencies (cluster,
+   * orchestrator and artifact store round trips) on {@code node.health()}.
+   */
   public static Future<HubService> deploy(ReachNode node) {
+    ReachConfig cfg = node.config();
     Lifecycle lifecycle = node.health().lifecycle(SERVICE, node.clock());
-    OrchestratorClient orchestrator = new OrchestratorClient(node.vertx(), node.config().requestTimeoutMs());
-    HubHttpVerticle verticle = new HubHttpVerticle(node, orchestrator, lifecycle);
-    return node.vertx().deployVerticle(verticle)
+    OrchestratorClient orchestrator = new OrchestratorClient(node.vertx(), cfg.requestTimeoutMs());
+    AdminAuth adminAuth = new AdminAuth(orchestrator, cfg.adminToken(), node.clock());
+    int port;
+    try {
+      port = ListenPort.resolve(cfg.httpHost(), cfg.httpPort());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    AtomicReference<VerticleSupervisor<HubHttpVerticle>> self = new AtomicReference<>();
+    Supplier<JsonObject> worker = () -> new JsonObject()
+        .put("component", HubRouter.WORKER_COMPONENT)
+        .put("port", port)
+        .put("deployment_id", self.get() == null ? null : self.get().deploymentId())
+        .put("instances", self.get() == null ? 0 : self.get().instances().size());
+    VerticleSupervisor<HubHttpVerticle> http = new VerticleSupervisor<>(node.vertx(), HubRouter.WORKER_COMPONENT,
+        () -> new HubHttpVerticle(node, orchestrator, lifecycle, port, adminAuth, worker),
+        new DeploymentOptions(), cfg.watchdogStuckMs(), () -> null);
+    self.set(http);
+    return http.deploy()
         .map(id -> {
           ReadinessChecks.register(node, orchestrator);
-          lifecycle.moveTo(LifecycleState.HEALTHY, "listening on port " + verticle.actualPort());
-          return new HubService(node, id, verticle, lifecycle);
+          node.health()
+              .dependency(DeepChecks.cluster("cluster", node.vertx()))
+              .dependency(DeepChecks.busRoundTrip("hub.orchestrator", node.vertx(), Addresses.ORCHESTRATOR_STATUS,
+                  HealthRegistry.CHECK_TIMEOUT_MS))
+              .dependency(DeepChecks.busRoundTrip("hub.artifact-store", node.vertx(), Addresses.ARTIFACT_ENDPOINT,
+                  HealthRegistry.CHECK_TIMEOUT_MS));
+          node.watchdog().supervise(http);
+          node.health().announce();
+          lifecycle.moveTo(LifecycleState.HEALTHY, "listening on port " + port);
+          return new HubService(node, http, lifecycle, port);
         })
         .onFailure(t -> lifecycle.moveTo(LifecycleState.CRASHING, "start failed: " + t.getMessage()));
   }
 
-  /** The port the HTTP server listens on (the actual one when {@code REACH_HTTP_PORT=0}). */
+  /** The port the HTTP server listens on (the one chosen at start when {@code REACH_HTTP_PORT=0}). */
   public int httpPort() {
-    return verticle.actualPort();
+    return port;
+  }
+
+  /** The node the hub runs on (its health registry and watchdog). */
+  public ReachNode node() {
+    return node;
   }
 
   /** The hub's lifecycle. */
@@ -57,7 +101,7 @@ public final class HubService {
 
   /** Counters of the log streams (for tests; later for metrics). */
   LogStreamStats logStreams() {
-    return verticle.logStreamStats();
+    return http.instances().get(0).logStreamStats();
   }
 
   /**
@@ -69,7 +113,8 @@ public final class HubService {
     if (stopped == null) {
       lifecycle.moveTo(LifecycleState.DRAINING, "stop requested");
       ReadinessChecks.unregister(node);
-      stopped = node.vertx().undeploy(deploymentId)
+      node.watchdog().unsupervise(HubRouter.WORKER_COMPONENT);
+      stopped = http.undeploy()
           .andThen(ar -> lifecycle.moveTo(LifecycleState.STOPPED, "stopped"));
     }
     return stopped;

@@ -58,4 +58,19 @@ final class OrchestratorClient {
   Future<JsonObject> requeueDeadLetter(String jobId) {
     return bus.request(Addresses.REQUEUE_DEAD_LETTER, new JsonObject().put("job_id", jobId));
   }
+
+  /** Replies the live token ({@code id}, {@code name}, {@code role}) with this SHA-256, or fails {@code UNAUTHORIZED}. */
+  Future<JsonObject> verifyToken(String sha256) {
+    return bus.request(Addresses.ADMIN_TOKEN_VERIFY, new JsonObject().put("token_sha256", sha256));
+  }
+
+  /** Replies queue depth, oldest queued age, leases, live runners and slots, dead letters. */
+  Future<JsonObject> systemFigures() {
+    return bus.request(Addresses.ADMIN_SYSTEM_FIGURES, new JsonObject());
+  }
+
+  /** Replies one orchestrator's status (leader, epoch, breaker, outage, protocol counters, retention). */
+  Future<JsonObject> status() {
+    return bus.request(Addresses.ORCHESTRATOR_STATUS, new JsonObject());
+  }
 }

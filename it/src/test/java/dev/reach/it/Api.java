@@ -17,20 +17,34 @@ final class Api {
     this.base = "http://127.0.0.1:" + port;
   }
 
-  record Response(int status, String body) {
+  record Response(int status, String body, java.net.http.HttpHeaders headers) {
     JsonObject json() {
       return new JsonObject(body);
     }
+
+    /** The error contract's inner object. */
+    JsonObject error() {
+      return json().getJsonObject("error");
+    }
   }
 
-  Response get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  /** {@code headers} as name, value, name, value... */
+  Response get(String path, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(b);
   }
 
-  Response post(String path, String body) {
-    return send(HttpRequest.newBuilder(URI.create(base + path))
+  Response post(String path, String body, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(b);
   }
 
   String submit(String runJson) {
@@ -62,7 +76,7 @@ final class Api {
   private Response send(HttpRequest.Builder req) {
     try {
       HttpResponse<String> resp = http.send(req.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(resp.statusCode(), resp.body());
+      return new Response(resp.statusCode(), resp.body(), resp.headers());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -1,11 +1,14 @@
 package dev.reach.orchestrator;
 
+import dev.reach.orchestrator.admin.FirstAdminToken;
+import dev.reach.orchestrator.api.AdminBusApi;
 import dev.reach.orchestrator.api.OrchestratorApi;
 import dev.reach.orchestrator.api.ProtocolCounters;
 import dev.reach.orchestrator.leader.ExpiryGuard;
 import dev.reach.orchestrator.leader.LeaderVerticle;
 import dev.reach.orchestrator.leader.RetentionVerticle;
 import dev.reach.orchestrator.leader.OutageState;
+import dev.reach.orchestrator.store.AdminStore;
 import dev.reach.orchestrator.store.DbNow;
 import dev.reach.orchestrator.store.DeadLetterStore;
 import dev.reach.orchestrator.store.LeaderStore;
@@ -17,6 +20,8 @@ import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.db.Db;
 import dev.reach.shared.db.DbHealth;
 import dev.reach.shared.db.Migrator;
+import dev.reach.shared.heal.VerticleSupervisor;
+import dev.reach.shared.health.DeepChecks;
 import dev.reach.shared.health.Lifecycle;
 import dev.reach.shared.health.LifecycleState;
 import dev.reach.shared.node.ReachNode;
@@ -30,29 +35,40 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The orchestrator: applies the migrations, then serves the event-bus API (any instance) and runs
  * the leader-only duties when it holds the leader lock and the leadership epoch.
  */
 public final class OrchestratorService {
-  private final Vertx vertx;
+  /** Watchdog component names. */
+  public static final String API_COMPONENT = "orchestrator.api";
+  public static final String LEADER_COMPONENT = "orchestrator.leader";
+  /** Readiness, deep-health and breaker name of the orchestrator's database. */
+  public static final String DB_CHECK = "orchestrator.database";
+
+  private final ReachNode node;
   private final Db db;
   private final Lifecycle lifecycle;
-  private final LeaderVerticle leader;
-  private final String leaderDeployment;
-  private final String apiDeployment;
+  private final AtomicReference<LeaderVerticle> leader;
+  private final VerticleSupervisor<LeaderVerticle> leaderSupervisor;
+  private final VerticleSupervisor<OrchestratorApi> apiSupervisor;
+  private final String adminDeployment;
   private final String retentionDeployment;
 
-  private OrchestratorService(Vertx vertx, Db db, Lifecycle lifecycle, LeaderVerticle leader, String leaderDeployment,
-      String apiDeployment, String retentionDeployment) {
-    this.retentionDeployment = retentionDeployment;
-    this.vertx = vertx;
+  private OrchestratorService(ReachNode node, Db db, Lifecycle lifecycle, AtomicReference<LeaderVerticle> leader,
+      VerticleSupervisor<LeaderVerticle> leaderSupervisor, VerticleSupervisor<OrchestratorApi> apiSupervisor,
+      String adminDeployment, String retentionDeployment) {
+    this.node = node;
     this.db = db;
     this.lifecycle = lifecycle;
     this.leader = leader;
-    this.leaderDeployment = leaderDeployment;
-    this.apiDeployment = apiDeployment;
+    this.leaderSupervisor = leaderSupervisor;
+    this.apiSupervisor = apiSupervisor;
+    this.adminDeployment = adminDeployment;
+    this.retentionDeployment = retentionDeployment;
   }
 
   public static Future<OrchestratorService> deploy(ReachNode node) {
@@ -60,10 +76,14 @@ public final class OrchestratorService {
     Vertx vertx = node.vertx();
     Lifecycle lifecycle = node.health().lifecycle("orchestrator", node.clock());
     Db db = Db.create(vertx, cfg);
-    node.health().readiness("orchestrator.database", DbHealth.procedure(db));
+    node.health().readiness(DB_CHECK, DbHealth.procedure(db));
     if (vertx.isClustered()) {
       node.health().readiness("cluster", ClusterHealthCheck.createProcedure(vertx));
     }
+    node.health()
+        .dependency(DeepChecks.database(DB_CHECK, db))
+        .dependency(DeepChecks.cluster("cluster", vertx))
+        .breaker(DB_CHECK, db.breaker()::describe);
     String nodeId = "orchestrator-" + ManagementFactory.getRuntimeMXBean().getName() + "-"
         + UUID.randomUUID().toString().substring(0, 8);
     long graceMs = cfg.outageRideThroughMs() + cfg.leaseTtlMs();
@@ -80,32 +100,46 @@ public final class OrchestratorService {
     LeaseStore leases = new LeaseStore(db, DbNow.DATABASE_CLOCK, cfg.leaseTtlMs());
     LeaderStore leaderStore = new LeaderStore(db, DbNow.DATABASE_CLOCK);
     ExpiryGuard guard = new ExpiryGuard(cfg.massExpiryShare(), cfg.massExpiryMinLeases(), cfg.clockJumpMs(), graceMs);
-    LeaderVerticle leader = new LeaderVerticle(leases, leaderStore, outage,
-        new LeaderVerticle.Settings(nodeId, cfg.reaperIntervalMs(), graceMs, guard, () -> System.nanoTime() / 1_000_000));
+    AtomicReference<LeaderVerticle> leader = new AtomicReference<>();
+    // a component waiting on the database is left to the database's breaker, not restarted
+    Supplier<String> databaseDown = () -> db.breaker().isClosed() ? null
+        : "database circuit breaker " + db.breaker().state();
+    VerticleSupervisor<LeaderVerticle> leaderSupervisor = new VerticleSupervisor<>(vertx, LEADER_COMPONENT, () -> {
+      LeaderVerticle l = new LeaderVerticle(leases, leaderStore, outage, new LeaderVerticle.Settings(nodeId,
+          cfg.reaperIntervalMs(), graceMs, guard, () -> System.nanoTime() / 1_000_000));
+      leader.set(l);
+      return l;
+    }, new DeploymentOptions(), cfg.watchdogStuckMs(), databaseDown);
     ProtocolCounters counters = new ProtocolCounters();
     DeadLetterStore deadLetters = new DeadLetterStore(db, runs);
     RunnerStore runners = new RunnerStore(db);
+    AdminStore admin = new AdminStore(db);
     // retention is off when REACH_RETENTION_MS is 0
     RetentionVerticle retention = cfg.retentionMs() <= 0 ? null : new RetentionVerticle(
         new RetentionStore(db, DbNow.DATABASE_CLOCK),
-        new RetentionVerticle.Settings(cfg.retentionMs(), cfg.retentionIntervalMs(), cfg.requestTimeoutMs(), leader::epoch));
+        new RetentionVerticle.Settings(cfg.retentionMs(), cfg.retentionIntervalMs(), cfg.requestTimeoutMs(),
+            () -> leader.get() == null ? null : leader.get().epoch()));
     int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    VerticleSupervisor<OrchestratorApi> apiSupervisor = new VerticleSupervisor<>(vertx, API_COMPONENT,
+        () -> new OrchestratorApi(runs, leases, runners, deadLetters, counters,
+            () -> status(nodeId, leader.get(), retention, db, outage, counters, lifecycle)),
+        new DeploymentOptions().setInstances(instances), cfg.watchdogStuckMs(), databaseDown);
     List<String> ids = new ArrayList<>();
     return Migrator.fromClasspath().migrateAtStart(vertx, db.pool(), cfg.dbConnectTimeoutMs() + cfg.dbStatementTimeoutMs() * 3, 10)
-        .compose(n -> vertx.deployVerticle(() -> new OrchestratorApi(runs, leases, runners, deadLetters, counters,
-            () -> status(nodeId, leader, retention, db, outage, counters, lifecycle)),
-            new DeploymentOptions().setInstances(instances)))
-        .compose(id -> {
-          ids.add(id);
-          return vertx.deployVerticle(leader);
-        })
+        .compose(n -> FirstAdminToken.ensure(admin, cfg.adminToken(), System.out))
+        .compose(v -> apiSupervisor.deploy())
+        .compose(id -> leaderSupervisor.deploy())
+        .compose(id -> vertx.deployVerticle(new AdminBusApi(admin, Math.max(3 * cfg.leaseTtlMs(), 30_000))))
         .compose(id -> {
           ids.add(id);
           return retention == null ? Future.<String>succeededFuture(null) : vertx.deployVerticle(retention);
         })
         .map(id -> {
+          node.watchdog().supervise(apiSupervisor);
+          node.watchdog().supervise(leaderSupervisor);
+          node.health().announce();
           lifecycle.moveTo(LifecycleState.HEALTHY, "serving");
-          return new OrchestratorService(vertx, db, lifecycle, leader, ids.get(1), ids.get(0), id);
+          return new OrchestratorService(node, db, lifecycle, leader, leaderSupervisor, apiSupervisor, ids.get(0), id);
         })
         .onFailure(t -> {
           lifecycle.moveTo(LifecycleState.CRASHING, "start failed: " + t.getMessage());
@@ -117,8 +151,8 @@ public final class OrchestratorService {
       OutageState outage, ProtocolCounters counters, Lifecycle lifecycle) {
     return new JsonObject()
         .put("node_id", nodeId)
-        .put("leader", leader.leading())
-        .put("epoch", leader.epoch())
+        .put("leader", leader != null && leader.leading())
+        .put("epoch", leader == null ? null : leader.epoch())
         .put("lifecycle", lifecycle.describe())
         .put("database_breaker", db.breaker().describe())
         .put("outage", outage.describe())
@@ -132,11 +166,13 @@ public final class OrchestratorService {
   }
 
   public boolean leading() {
-    return leader.leading();
+    LeaderVerticle l = leader.get();
+    return l != null && l.leading();
   }
 
   public Long epoch() {
-    return leader.epoch();
+    LeaderVerticle l = leader.get();
+    return l == null ? null : l.epoch();
   }
 
   /**
@@ -145,10 +181,14 @@ public final class OrchestratorService {
    */
   public Future<Void> stop() {
     lifecycle.moveTo(LifecycleState.DRAINING, "stopping");
+    node.watchdog().unsupervise(API_COMPONENT);
+    node.watchdog().unsupervise(LEADER_COMPONENT);
+    Vertx vertx = node.vertx();
     Future<Void> retention = retentionDeployment == null ? Future.succeededFuture()
         : vertx.undeploy(retentionDeployment);
-    return retention.eventually(() -> vertx.undeploy(leaderDeployment))
-        .eventually(() -> vertx.undeploy(apiDeployment))
+    return retention.eventually(leaderSupervisor::undeploy)
+        .eventually(() -> vertx.undeploy(adminDeployment))
+        .eventually(apiSupervisor::undeploy)
         .eventually(db::close)
         .onComplete(ar -> lifecycle.moveTo(LifecycleState.STOPPED, "stopped"))
         .mapEmpty();

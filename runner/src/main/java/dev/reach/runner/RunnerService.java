@@ -99,6 +99,16 @@ public final class RunnerService {
     }
     node.health().readiness("runner.state-dir", p -> p.tryComplete(Files.isWritable(stateDir) ? Status.OK() : Status.KO()));
     node.health().readiness("runner.disk", disk.readiness());
+    // in local mode several runners share the JVM's registry: their checks carry the runner id
+    String checkPrefix = "runner." + cfg.runnerId();
+    node.health()
+        .dependency(dev.reach.shared.health.DeepChecks.cluster("cluster", vertx))
+        .dependency(dev.reach.shared.health.DeepChecks.busRoundTrip(checkPrefix + ".orchestrator", vertx,
+            dev.reach.shared.bus.Addresses.ORCHESTRATOR_STATUS, dev.reach.shared.health.HealthRegistry.CHECK_TIMEOUT_MS))
+        .dependency(dev.reach.shared.health.DeepChecks.busRoundTrip(checkPrefix + ".artifact-store", vertx,
+            dev.reach.shared.bus.Addresses.ARTIFACT_ENDPOINT, dev.reach.shared.health.HealthRegistry.CHECK_TIMEOUT_MS))
+        .dependency(dev.reach.shared.health.DeepChecks.disk(checkPrefix + ".disk", vertx, stateDir, cfg.runnerMinFreeDiskBytes()));
+    node.health().announce();
     return vertx.executeBlocking(() -> RunnerBoot.prepare(stateDir, incarnation, node.clock(), journal, groups, janitor, disk))
         .compose(boot -> {
           RunnerVerticle verticle = new RunnerVerticle(cfg, incarnation, clock, orchestrator,

@@ -25,6 +25,12 @@ public final class Addresses {
   public static final String REQUEUE_DEAD_LETTER = "reach.orchestrator.dead-letter.requeue";
   /** Leadership, breaker and outage state of the orchestrators (any instance answers for itself). */
   public static final String ORCHESTRATOR_STATUS = "reach.orchestrator.status";
+  /** Admin: looks up an API token by its SHA-256 ({@code token_sha256}); answers id, name, role or NOT_FOUND. */
+  public static final String ADMIN_TOKEN_VERIFY = "reach.orchestrator.admin.token.verify";
+  /** Admin: queue depth, oldest queued age, active leases, live runners and slots, dead letters. */
+  public static final String ADMIN_SYSTEM_FIGURES = "reach.orchestrator.admin.system-figures";
+  /** Admin: appends an operator action or a watchdog heal ({@code type}, {@code payload}) to the event log. */
+  public static final String ADMIN_AUDIT = "reach.orchestrator.admin.audit";
 
   // orchestrator, leader only (consumed only by the holder of the leader lock)
   /**

@@ -94,13 +94,20 @@ public final class VerticleSupervisor<V extends VerticleBase> implements Supervi
     return d == null ? null : d.id();
   }
 
+  /**
+   * Deploys from the watchdog's own thread, never from the caller's context: a deployment made on a
+   * verticle's context is that verticle's child and would be undeployed with it — a restart asked
+   * for by a request to the old instance would take the new one down too.
+   */
   private Future<Deployment> deployNew() {
     List<Instance<?>> made = new CopyOnWriteArrayList<>();
-    return vertx.deployVerticle(() -> {
+    Promise<Deployment> done = Promise.promise();
+    WatchdogThread.schedule(() -> vertx.deployVerticle(() -> {
       Instance<V> i = new Instance<>(factory.get());
       made.add(i);
       return i;
-    }, options).map(id -> new Deployment(id, List.copyOf(made)));
+    }, options).map(id -> new Deployment(id, List.copyOf(made))).onComplete(done), 0, TimeUnit.MILLISECONDS);
+    return done.future();
   }
 
   @Override

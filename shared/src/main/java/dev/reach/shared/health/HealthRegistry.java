@@ -47,6 +47,7 @@ public final class HealthRegistry {
   private final Map<String, Supplier<JsonObject>> breakers = new ConcurrentHashMap<>();
   private final Map<String, Supplier<JsonObject>> thresholds = new ConcurrentHashMap<>();
   private final Watchdog watchdog;
+  private dev.reach.shared.node.NodeDirectory directory;
   private final HealthReport report;
   private final Memo<HealthReport.Result> summaryMemo;
   private final Memo<HealthReport.Result> deepMemo;
@@ -61,6 +62,13 @@ public final class HealthRegistry {
     this.watchdog = new Watchdog(clock, new Watchdog.Settings(config.watchdogIntervalMs(), config.watchdogStuckMs(),
         config.healMaxPerWindow(), Duration.ofMillis(config.healWindowMs()), Duration.ofMillis(config.healCooldownMs()),
         config.churnThreshold(), Duration.ofMillis(config.churnWindowMs())));
+    // every restart attempt goes into the event log too (through an orchestrator; best effort: the
+    // bounded history and the log line keep it when no orchestrator can be reached)
+    watchdog.onRecord(r -> vertx.eventBus().request(dev.reach.shared.bus.Addresses.ADMIN_AUDIT, new JsonObject()
+            .put("type", !"manual".equals(r.trigger()) ? "heal_attempted"
+                : r.outcome().startsWith("refused") ? "manual_restart_refused" : "manual_restart")
+            .put("payload", r.toJson()),
+        new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(config.requestTimeoutMs())));
     this.report = new HealthReport(vertx, config, clock, ready, lifecycles, dependencies, breakers, thresholds,
         watchdog);
     long ttl = config.testMode() ? 0 : config.healthCacheMs();
@@ -114,6 +122,16 @@ public final class HealthRegistry {
 
   public HealthChecks ready() {
     return ready;
+  }
+
+  /**
+   * Puts this JVM in the cluster-wide node directory (its summary, refreshed every few seconds) for
+   * the admin API; idempotent.
+   */
+  public synchronized void announce() {
+    if (directory == null) {
+      directory = new dev.reach.shared.node.NodeDirectory(vertx, this).start();
+    }
   }
 
   /** The JVM's self-healing watchdog. */

@@ -45,6 +45,13 @@ class VerticleSupervisorTest {
           });
     }
 
+    /** Runs {@code action} on this instance's own context (as a request handler of it would). */
+    <T> Future<T> onOwnContext(java.util.function.Supplier<Future<T>> action) {
+      io.vertx.core.Promise<T> p = io.vertx.core.Promise.promise();
+      context.runOnContext(v -> action.get().onComplete(p));
+      return p.future();
+    }
+
     /** Blocks this instance's event loop until {@code release} (as a runaway handler would). */
     void blockUntil(CountDownLatch release) throws InterruptedException {
       CountDownLatch blocked = new CountDownLatch(1);
@@ -122,6 +129,20 @@ class VerticleSupervisorTest {
     for (int i = 0; i < 5; i++) {
       assertThat(get(http, before)).isEqualTo("gen 2");
     }
+  }
+
+  @Test
+  void aRestartAskedForFromTheOldInstanceItselfSurvivesTheOldOnesUndeploy() throws Exception {
+    var supervisor = new VerticleSupervisor<>(vertx, "numbered", Numbered::new, new DeploymentOptions(), 1_000,
+        () -> null);
+    supervisor.deploy().await();
+    // a deployment made on the old instance's context would be its child, undeployed with it
+    supervisor.instances().get(0).onOwnContext(() -> supervisor.restart("asked by a request")).await();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        .until(() -> vertx.deploymentIDs().size() == 1);
+    assertThat(vertx.deploymentIDs()).containsExactly(supervisor.deploymentId());
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    assertThat(get(http, port)).isEqualTo("gen 2");
   }
 
   private static String get(HttpClient http, int port) throws Exception {

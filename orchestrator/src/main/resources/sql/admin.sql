@@ -1,0 +1,46 @@
+-- The admin surface: API tokens (hashed) and the figures of the system status.
+
+-- name: ensure_environment_token
+-- REACH_ADMIN_TOKEN's hash as an admin token (idempotent; every orchestrator may run it).
+-- $1 id, $2 sha256
+INSERT INTO api_tokens (id, name, role, token_sha256, origin, created_by)
+VALUES ($1, 'REACH_ADMIN_TOKEN', 'admin', $2, 'environment', 'orchestrator start')
+ON CONFLICT DO NOTHING
+RETURNING id;
+
+-- name: generate_first_token
+-- A generated admin token, only when no admin token exists yet and none was ever generated (the
+-- partial unique index makes concurrent starts agree). A row back means this caller made it.
+-- $1 id, $2 sha256
+INSERT INTO api_tokens (id, name, role, token_sha256, origin, created_by)
+SELECT $1, 'generated at first start', 'admin', $2, 'generated', 'orchestrator start'
+ WHERE NOT EXISTS (SELECT 1 FROM api_tokens WHERE role = 'admin' AND revoked_at IS NULL)
+ON CONFLICT DO NOTHING
+RETURNING id;
+
+-- name: verify_token
+-- $1 sha256
+SELECT id::text AS id, name, role
+  FROM api_tokens
+ WHERE token_sha256 = $1 AND revoked_at IS NULL;
+
+-- name: system_figures
+-- Queue depth and the oldest queued job's age, active leases, runners heard from recently.
+-- $1 runner liveness window in ms
+SELECT (SELECT count(*) FROM jobs WHERE state = 'QUEUED') AS queued,
+       (SELECT extract(epoch FROM now() - min(queued_at)) * 1000 FROM jobs WHERE state = 'QUEUED')::bigint
+         AS oldest_queued_age_ms,
+       (SELECT count(*) FROM jobs WHERE state IN ('LEASED', 'RUNNING')) AS active_leases,
+       (SELECT count(*) FROM jobs WHERE state IN ('LEASED', 'RUNNING')
+                                    AND lease_expires_at < now()) AS overdue_leases,
+       (SELECT count(*) FROM runners WHERE last_heartbeat_at > now() - $1::bigint * interval '1 millisecond')
+         AS live_runners,
+       (SELECT coalesce(sum(slots), 0) FROM runners
+         WHERE last_heartbeat_at > now() - $1::bigint * interval '1 millisecond') AS live_slots,
+       (SELECT count(*) FROM dead_letters) AS dead_letters,
+       now() AS db_now;
+
+-- name: append_audit
+-- An operator action or a watchdog heal, in the event log.
+-- $1 type, $2 payload
+INSERT INTO events (type, payload) VALUES ($1, $2::jsonb) RETURNING seq;
