@@ -42,7 +42,7 @@ class RetentionStoreTest {
   void onlyRunsWhoseJobsAllEndedBeforeTheCutoffAreDue() {
     UUID old = run(Duration.ofDays(40), Duration.ofDays(31));
     UUID older = run(Duration.ofDays(50), Duration.ofDays(45));
-    UUID recentlyEnded = run(Duration.ofDays(40), Duration.ofDays(29));
+    UUID recentlyEnded = run(Duration.ofDays(35), Duration.ofDays(29));
     UUID stillQueued = run(Duration.ofDays(40), null);
     UUID purged = run(Duration.ofDays(60), Duration.ofDays(59));
     f.sql("UPDATE runs SET purged_at = $2 WHERE id = $1", purged, f.now.now());

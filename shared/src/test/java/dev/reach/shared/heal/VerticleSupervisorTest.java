@@ -38,11 +38,18 @@ class VerticleSupervisorTest {
 
     @Override
     public Future<?> start() {
-      return vertx.createHttpServer().requestHandler(req -> req.response().end("gen " + number))
+      // configured like the services' servers: HTTP/1.1 only, and a graceful shutdown on stop
+      return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false))
+          .requestHandler(req -> req.response().end("gen " + number))
           .listen(port, "127.0.0.1").onSuccess(s -> {
             server = s;
             port = s.actualPort();
           });
+    }
+
+    @Override
+    public Future<?> stop() {
+      return server.shutdown(5, TimeUnit.SECONDS);
     }
 
     /** Runs {@code action} on this instance's own context (as a request handler of it would). */
