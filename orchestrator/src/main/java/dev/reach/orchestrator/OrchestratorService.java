@@ -3,6 +3,8 @@ package dev.reach.orchestrator;
 import dev.reach.orchestrator.api.OrchestratorApi;
 import dev.reach.orchestrator.api.ProtocolCounters;
 import dev.reach.orchestrator.leader.ExpiryGuard;
+import dev.reach.orchestrator.leader.LeaderAlerts;
+import dev.reach.orchestrator.leader.SignalSampler;
 import dev.reach.orchestrator.leader.LeaderVerticle;
 import dev.reach.orchestrator.leader.RetentionVerticle;
 import dev.reach.orchestrator.leader.OutageState;
@@ -13,11 +15,15 @@ import dev.reach.orchestrator.store.LeaseStore;
 import dev.reach.orchestrator.store.RetentionStore;
 import dev.reach.orchestrator.store.RunStore;
 import dev.reach.orchestrator.store.RunnerStore;
+import dev.reach.orchestrator.store.SignalStore;
+import dev.reach.shared.alert.Alerts;
 import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.db.Db;
 import dev.reach.shared.db.DbHealth;
+import dev.reach.shared.db.DbSignals;
 import dev.reach.shared.db.Migrator;
 import dev.reach.shared.health.Lifecycle;
+import dev.reach.shared.metrics.ReachMetrics;
 import dev.reach.shared.health.LifecycleState;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -36,6 +42,8 @@ import java.util.UUID;
  * the leader-only duties when it holds the leader lock and the leadership epoch.
  */
 public final class OrchestratorService {
+  /** The service's name in its lifecycle, its alerts ({@code alerts-orchestrator.json}) and its metrics. */
+  public static final String SERVICE = "orchestrator";
   private final Vertx vertx;
   private final Db db;
   private final Lifecycle lifecycle;
@@ -43,10 +51,14 @@ public final class OrchestratorService {
   private final String leaderDeployment;
   private final String apiDeployment;
   private final String retentionDeployment;
+  private final Alerts alerts;
+  private final String samplerDeployment;
 
-  private OrchestratorService(Vertx vertx, Db db, Lifecycle lifecycle, LeaderVerticle leader, String leaderDeployment,
-      String apiDeployment, String retentionDeployment) {
+  private OrchestratorService(Vertx vertx, Db db, Lifecycle lifecycle, LeaderVerticle leader, Alerts alerts,
+      String leaderDeployment, String apiDeployment, String samplerDeployment, String retentionDeployment) {
     this.retentionDeployment = retentionDeployment;
+    this.alerts = alerts;
+    this.samplerDeployment = samplerDeployment;
     this.vertx = vertx;
     this.db = db;
     this.lifecycle = lifecycle;
@@ -56,18 +68,26 @@ public final class OrchestratorService {
   }
 
   public static Future<OrchestratorService> deploy(ReachNode node) {
+    String nodeId = "orchestrator-" + ManagementFactory.getRuntimeMXBean().getName() + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+    // the alert state is read first: a database outage from the first second on must be alertable
+    return Alerts.open(node, SERVICE, nodeId).compose(alerts -> deploy(node, nodeId, alerts)
+        .onFailure(t -> alerts.close()));
+  }
+
+  private static Future<OrchestratorService> deploy(ReachNode node, String nodeId, Alerts alerts) {
     ReachConfig cfg = node.config();
     Vertx vertx = node.vertx();
-    Lifecycle lifecycle = node.health().lifecycle("orchestrator", node.clock());
+    ReachMetrics metrics = ReachMetrics.of(vertx);
+    Lifecycle lifecycle = node.health().lifecycle(SERVICE, node.clock());
     Db db = Db.create(vertx, cfg);
     node.health().readiness("orchestrator.database", DbHealth.procedure(db));
     if (vertx.isClustered()) {
       node.health().readiness("cluster", ClusterHealthCheck.createProcedure(vertx));
     }
-    String nodeId = "orchestrator-" + ManagementFactory.getRuntimeMXBean().getName() + "-"
-        + UUID.randomUUID().toString().substring(0, 8);
     long graceMs = cfg.outageRideThroughMs() + cfg.leaseTtlMs();
     OutageState outage = new OutageState(node.clock(), cfg.outageRideThroughMs());
+    DbSignals.watch(db, SERVICE, alerts, metrics);
     db.breaker().onChange(state -> {
       if (state == CircuitBreakerState.OPEN) {
         outage.databaseDown();
@@ -76,13 +96,16 @@ public final class OrchestratorService {
         lifecycle.moveTo(LifecycleState.HEALTHY, "database circuit breaker closed");
       }
     });
+    ProtocolCounters counters = new ProtocolCounters(metrics);
     RunStore runs = new RunStore(db, DbNow.DATABASE_CLOCK);
-    LeaseStore leases = new LeaseStore(db, DbNow.DATABASE_CLOCK, cfg.leaseTtlMs());
+    LeaseStore leases = new LeaseStore(db, DbNow.DATABASE_CLOCK, cfg.leaseTtlMs(), counters);
     LeaderStore leaderStore = new LeaderStore(db, DbNow.DATABASE_CLOCK);
     ExpiryGuard guard = new ExpiryGuard(cfg.massExpiryShare(), cfg.massExpiryMinLeases(), cfg.clockJumpMs(), graceMs);
     LeaderVerticle leader = new LeaderVerticle(leases, leaderStore, outage,
-        new LeaderVerticle.Settings(nodeId, cfg.reaperIntervalMs(), graceMs, guard, () -> System.nanoTime() / 1_000_000));
-    ProtocolCounters counters = new ProtocolCounters();
+        new LeaderVerticle.Settings(nodeId, cfg.reaperIntervalMs(), graceMs, guard, () -> System.nanoTime() / 1_000_000),
+        new LeaderAlerts(alerts, cfg.alertLeaderMissingMs()));
+    SignalSampler sampler = new SignalSampler(new SignalStore(db, DbNow.DATABASE_CLOCK), leader::leading, alerts, metrics,
+        new SignalSampler.Settings(cfg.metricsSampleMs(), cfg.runnerAliveWindowMs()));
     DeadLetterStore deadLetters = new DeadLetterStore(db, runs);
     RunnerStore runners = new RunnerStore(db);
     // retention is off when REACH_RETENTION_MS is 0
@@ -93,7 +116,7 @@ public final class OrchestratorService {
     List<String> ids = new ArrayList<>();
     return Migrator.fromClasspath().migrateAtStart(vertx, db.pool(), cfg.dbConnectTimeoutMs() + cfg.dbStatementTimeoutMs() * 3, 10)
         .compose(n -> vertx.deployVerticle(() -> new OrchestratorApi(runs, leases, runners, deadLetters, counters,
-            () -> status(nodeId, leader, retention, db, outage, counters, lifecycle)),
+            () -> status(nodeId, leader, retention, db, outage, counters, lifecycle, alerts)),
             new DeploymentOptions().setInstances(instances)))
         .compose(id -> {
           ids.add(id);
@@ -101,11 +124,15 @@ public final class OrchestratorService {
         })
         .compose(id -> {
           ids.add(id);
+          return vertx.deployVerticle(sampler);
+        })
+        .compose(id -> {
+          ids.add(id);
           return retention == null ? Future.<String>succeededFuture(null) : vertx.deployVerticle(retention);
         })
         .map(id -> {
           lifecycle.moveTo(LifecycleState.HEALTHY, "serving");
-          return new OrchestratorService(vertx, db, lifecycle, leader, ids.get(1), ids.get(0), id);
+          return new OrchestratorService(vertx, db, lifecycle, leader, alerts, ids.get(1), ids.get(0), ids.get(2), id);
         })
         .onFailure(t -> {
           lifecycle.moveTo(LifecycleState.CRASHING, "start failed: " + t.getMessage());
@@ -114,7 +141,7 @@ public final class OrchestratorService {
   }
 
   private static JsonObject status(String nodeId, LeaderVerticle leader, RetentionVerticle retention, Db db,
-      OutageState outage, ProtocolCounters counters, Lifecycle lifecycle) {
+      OutageState outage, ProtocolCounters counters, Lifecycle lifecycle, Alerts alerts) {
     return new JsonObject()
         .put("node_id", nodeId)
         .put("leader", leader.leading())
@@ -123,6 +150,7 @@ public final class OrchestratorService {
         .put("database_breaker", db.breaker().describe())
         .put("outage", outage.describe())
         .put("protocol", counters.describe())
+        .put("alerts", alerts.describe())
         .put("retention", retention == null ? new JsonObject().put("enabled", false)
             : retention.describe().put("enabled", true));
   }
@@ -139,6 +167,11 @@ public final class OrchestratorService {
     return leader.epoch();
   }
 
+  /** This orchestrator's alerts (for health and admin output: {@link Alerts#describe()}). */
+  public Alerts alerts() {
+    return alerts;
+  }
+
   /**
    * Orderly stop: DRAINING (not ready), leader duties handed on (the lock is released so another
    * orchestrator takes over at once), then the bus API unregistered, the pool closed, STOPPED.
@@ -147,9 +180,11 @@ public final class OrchestratorService {
     lifecycle.moveTo(LifecycleState.DRAINING, "stopping");
     Future<Void> retention = retentionDeployment == null ? Future.succeededFuture()
         : vertx.undeploy(retentionDeployment);
-    return retention.eventually(() -> vertx.undeploy(leaderDeployment))
+    return retention.eventually(() -> vertx.undeploy(samplerDeployment))
+        .eventually(() -> vertx.undeploy(leaderDeployment))
         .eventually(() -> vertx.undeploy(apiDeployment))
         .eventually(db::close)
+        .eventually(alerts::close)
         .onComplete(ar -> lifecycle.moveTo(LifecycleState.STOPPED, "stopped"))
         .mapEmpty();
   }
