@@ -1,13 +1,17 @@
 package dev.reach.artifacts;
 
+import dev.reach.shared.alert.Alerts;
 import dev.reach.shared.db.Db;
+import dev.reach.shared.db.DbSignals;
 import dev.reach.shared.db.DbHealth;
 import dev.reach.shared.db.Migrator;
 import dev.reach.shared.health.Lifecycle;
 import dev.reach.shared.health.LifecycleState;
+import dev.reach.shared.metrics.ReachMetrics;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.lang.management.ManagementFactory;
 
 /**
  * The artifact store: attempt logs (append by offset, cap, seal) and content-addressed artifact
@@ -32,10 +36,14 @@ public final class ArtifactStoreService {
   private final ArtifactStoreVerticle verticle;
   private final String deploymentId;
   private final Lifecycle lifecycle;
+  private final Alerts alerts;
+  private final DiskPressure disk;
   private Future<Void> stopped;
 
   private ArtifactStoreService(ReachNode node, Db db, ArtifactStoreVerticle verticle, String deploymentId,
-      Lifecycle lifecycle) {
+      Lifecycle lifecycle, Alerts alerts, DiskPressure disk) {
+    this.alerts = alerts;
+    this.disk = disk;
     this.node = node;
     this.db = db;
     this.verticle = verticle;
@@ -48,10 +56,22 @@ public final class ArtifactStoreService {
    * verticle and registers readiness checks (lifecycle, database, disk).
    */
   public static Future<ArtifactStoreService> deploy(ReachNode node) {
+    return deploy(node, DiskPressure.INTERVAL_MS);
+  }
+
+  /** As {@link #deploy(ReachNode)}, measuring free disk every {@code diskCheckMs}. */
+  static Future<ArtifactStoreService> deploy(ReachNode node, long diskCheckMs) {
+    return Alerts.open(node, SERVICE, ManagementFactory.getRuntimeMXBean().getName())
+        .compose(alerts -> deploy(node, diskCheckMs, alerts).onFailure(t -> alerts.close()));
+  }
+
+  private static Future<ArtifactStoreService> deploy(ReachNode node, long diskCheckMs, Alerts alerts) {
     Vertx vertx = node.vertx();
     Lifecycle lifecycle = node.health().lifecycle(SERVICE, node.clock());
     StoreLayout layout = new StoreLayout(node.config().artifactDir());
     Db db = Db.create(vertx, node.config());
+    DbSignals.watch(db, SERVICE, alerts, ReachMetrics.of(vertx));
+    DiskPressure disk = new DiskPressure(vertx, layout, node.config().artifactMinFreeDiskBytes(), alerts);
     ArtifactStoreVerticle verticle = new ArtifactStoreVerticle(node, db, layout, lifecycle);
     return vertx.executeBlocking(layout::prepare)
         .compose(v -> Future.<Migrator>future(p -> p.complete(Migrator.fromClasspath()))
@@ -61,8 +81,9 @@ public final class ArtifactStoreService {
           node.health()
               .readiness(DB_CHECK, DbHealth.procedure(db))
               .readiness(DISK_CHECK, DiskHealth.procedure(vertx, layout));
+          disk.start(diskCheckMs);
           lifecycle.moveTo(LifecycleState.HEALTHY, "serving on " + verticle.baseUrl());
-          return new ArtifactStoreService(node, db, verticle, id, lifecycle);
+          return new ArtifactStoreService(node, db, verticle, id, lifecycle, alerts, disk);
         })
         .recover(t -> {
           lifecycle.moveTo(LifecycleState.CRASHING, "start failed: " + t.getMessage());
@@ -85,6 +106,11 @@ public final class ArtifactStoreService {
     return lifecycle;
   }
 
+  /** The store's alerts (for health and admin output: {@link Alerts#describe()}). */
+  public Alerts alerts() {
+    return alerts;
+  }
+
   /** The store's own pool (tests count its round trips). */
   Db db() {
     return db;
@@ -100,8 +126,10 @@ public final class ArtifactStoreService {
       lifecycle.moveTo(LifecycleState.DRAINING, "stop requested");
       node.health().ready().unregister(DB_CHECK);
       node.health().ready().unregister(DISK_CHECK);
+      disk.stop();
       stopped = node.vertx().undeploy(deploymentId)
           .transform(ar -> db.close())
+          .eventually(alerts::close)
           .andThen(ar -> lifecycle.moveTo(LifecycleState.STOPPED, "stopped"));
     }
     return stopped;

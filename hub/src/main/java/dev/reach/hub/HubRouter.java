@@ -2,6 +2,7 @@ package dev.reach.hub;
 
 import dev.reach.shared.health.Lifecycle;
 import dev.reach.shared.http.InFlightRequests;
+import dev.reach.shared.metrics.ReachMetrics;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -9,7 +10,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
 /**
- * The hub's routes: the API under {@code /api/v1}, the health endpoints and the start page. Every
+ * The hub's routes: the API under {@code /api/v1}, the health endpoints, {@code /metrics} and the start page. Every
  * request is counted in flight; every route that starts new work passes the {@link ShutdownGate}
  * first.
  */
@@ -39,6 +40,7 @@ final class HubRouter {
     router.post("/api/v1/dead-letters/:jobId/requeue").handler(gate).handler(new RequeueDeadLetterHandler(orchestrator));
 
     node.health().mount(router);
+    ReachMetrics.of(vertx).mount(router);
     router.get("/").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
     router.route().failureHandler(failures);
