@@ -5,7 +5,8 @@
 
 -- name: claim
 -- Leases up to $6 queued jobs whose labels the runner has. A retried claim (same request id $1)
--- returns the leases it granted the first time instead of new ones.
+-- returns the leases it granted the first time instead of new ones (granted = false: not counted
+-- again as grants in the metrics).
 -- Crash attribution: a job on its last strike (lost before, and one more loss would quarantine it)
 -- runs alone — only a runner incarnation that holds no lease gets it, it gets nothing else in that
 -- claim, and while it holds it, it gets nothing more. So a poison pill that kills its runner is
@@ -68,9 +69,9 @@ WITH prior AS (
                             'claim_seq', $4::bigint, 'lease_expires_at', l.lease_expires_at)
     FROM leased l
 )
-SELECT l.id, l.run_id, l.name, l.spec, l.attempt, l.lease_token FROM leased l
+SELECT l.id, l.run_id, l.name, l.spec, l.attempt, l.lease_token, true AS granted FROM leased l
 UNION ALL
-SELECT j.id, j.run_id, j.name, j.spec, j.attempt, j.lease_token
+SELECT j.id, j.run_id, j.name, j.spec, j.attempt, j.lease_token, false AS granted
   FROM prior p
   JOIN jobs j ON j.id = p.job_id AND j.lease_token = p.token AND j.state IN ('LEASED', 'RUNNING');
 

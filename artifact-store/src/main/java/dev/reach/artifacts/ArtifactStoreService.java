@@ -1,10 +1,13 @@
 package dev.reach.artifacts;
 
+import dev.reach.shared.alert.Alerts;
 import dev.reach.shared.db.Db;
+import dev.reach.shared.db.DbSignals;
 import dev.reach.shared.db.DbHealth;
 import dev.reach.shared.db.Migrator;
 import dev.reach.shared.health.Lifecycle;
 import dev.reach.shared.health.LifecycleState;
+import dev.reach.shared.metrics.ReachMetrics;
 import dev.reach.shared.node.ReachNode;
 import dev.reach.shared.heal.VerticleSupervisor;
 import dev.reach.shared.health.DeepChecks;
@@ -12,6 +15,7 @@ import dev.reach.shared.http.ListenPort;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.lang.management.ManagementFactory;
 
 /**
  * The artifact store: attempt logs (append by offset, cap, seal) and content-addressed artifact
@@ -38,11 +42,14 @@ public final class ArtifactStoreService {
   private final VerticleSupervisor<ArtifactStoreVerticle> verticle;
   private final String deploymentId;
   private final Lifecycle lifecycle;
+  private final Alerts alerts;
+  private final DiskPressure disk;
   private Future<Void> stopped;
 
   private ArtifactStoreService(ReachNode node, Db db, VerticleSupervisor<ArtifactStoreVerticle> verticle,
-      String deploymentId,
-      Lifecycle lifecycle) {
+      String deploymentId, Lifecycle lifecycle, Alerts alerts, DiskPressure disk) {
+    this.alerts = alerts;
+    this.disk = disk;
     this.node = node;
     this.db = db;
     this.verticle = verticle;
@@ -55,10 +62,23 @@ public final class ArtifactStoreService {
    * verticle and registers readiness checks (lifecycle, database, disk).
    */
   public static Future<ArtifactStoreService> deploy(ReachNode node) {
+    return deploy(node, DiskPressure.INTERVAL_MS);
+  }
+
+  /** As {@link #deploy(ReachNode)}, measuring free disk every {@code diskCheckMs}. */
+  static Future<ArtifactStoreService> deploy(ReachNode node, long diskCheckMs) {
+    return Alerts.open(node, SERVICE, ManagementFactory.getRuntimeMXBean().getName())
+        .compose(alerts -> deploy(node, diskCheckMs, alerts).onFailure(t -> alerts.close()));
+  }
+
+  private static Future<ArtifactStoreService> deploy(ReachNode node, long diskCheckMs, Alerts alerts) {
     Vertx vertx = node.vertx();
     Lifecycle lifecycle = node.health().lifecycle(SERVICE, node.clock());
     StoreLayout layout = new StoreLayout(node.config().artifactDir());
     Db db = Db.create(vertx, node.config());
+    DbSignals.watch(db, SERVICE, alerts, ReachMetrics.of(vertx));
+    dev.reach.shared.alert.HealAlerts.watch(node.watchdog(), alerts, SERVICE);
+    DiskPressure disk = new DiskPressure(vertx, layout, node.config().artifactMinFreeDiskBytes(), alerts);
     int port;
     try {
       port = ListenPort.resolve(node.config().httpHost(), node.config().httpPort());
@@ -80,12 +100,13 @@ public final class ArtifactStoreService {
           node.health()
               .dependency(DeepChecks.database(DB_CHECK, db))
               .dependency(DeepChecks.cluster("cluster", vertx))
-              .dependency(DeepChecks.disk(DISK_CHECK, vertx, layout.root(), node.config().runnerMinFreeDiskBytes()))
+              .dependency(DeepChecks.disk(DISK_CHECK, vertx, layout.root(), node.config().artifactMinFreeDiskBytes()))
               .breaker(DB_CHECK, db.breaker()::describe);
           node.watchdog().supervise(verticle);
           node.health().announce();
+          disk.start(diskCheckMs);
           lifecycle.moveTo(LifecycleState.HEALTHY, "serving on " + verticle.instances().get(0).baseUrl());
-          return new ArtifactStoreService(node, db, verticle, id, lifecycle);
+          return new ArtifactStoreService(node, db, verticle, id, lifecycle, alerts, disk);
         })
         .recover(t -> {
           lifecycle.moveTo(LifecycleState.CRASHING, "start failed: " + t.getMessage());
@@ -108,6 +129,11 @@ public final class ArtifactStoreService {
     return lifecycle;
   }
 
+  /** The store's alerts (for health and admin output: {@link Alerts#describe()}). */
+  public Alerts alerts() {
+    return alerts;
+  }
+
   /** The store's own pool (tests count its round trips). */
   Db db() {
     return db;
@@ -124,8 +150,10 @@ public final class ArtifactStoreService {
       node.health().unregister(DB_CHECK);
       node.health().unregister(DISK_CHECK);
       node.watchdog().unsupervise(COMPONENT);
+      disk.stop();
       stopped = verticle.undeploy()
           .transform(ar -> db.close())
+          .eventually(alerts::close)
           .andThen(ar -> lifecycle.moveTo(LifecycleState.STOPPED, "stopped"));
     }
     return stopped;

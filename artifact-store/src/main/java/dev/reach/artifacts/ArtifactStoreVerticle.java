@@ -4,6 +4,7 @@ import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.db.Db;
 import dev.reach.shared.health.Lifecycle;
 import dev.reach.shared.http.InFlightRequests;
+import dev.reach.shared.metrics.ReachMetrics;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -62,6 +63,7 @@ final class ArtifactStoreVerticle extends VerticleBase {
     new ArtifactRoutes(vertx, blobs, repo, listing, lifecycle, cfg.artifactMaxBytes()).mount(router);
     new LogRoutes(logs, cfg.maxBodyBytes()).mount(router);
     node.health().mount(router);
+    ReachMetrics.of(vertx).mount(router);
     HttpReplies.mountFailures(router);
 
     HttpServerOptions options = new HttpServerOptions()

@@ -80,6 +80,7 @@ final class StoreFixture implements AutoCloseable {
     this.dir = Files.createTempDirectory("reach-artifacts-test");
     Map<String, String> env = new HashMap<>(extra);
     env.put("REACH_ARTIFACT_DIR", dir.toString());
+    env.putIfAbsent("REACH_STATE_DIR", dir.resolve("state").toString()); // alerts-artifact-store.json
     env.put("REACH_HTTP_PORT", "0");
     this.cfg = PostgresFixture.config(env);
     this.vertx = Vertx.vertx();

@@ -47,7 +47,7 @@ import java.util.stream.Stream;
  * <p>Every service gets its own {@link ReachConfig} (they differ in HTTP port, runner id and state
  * directory), built from the base environment with the local-mode settings layered on top; they
  * share the Vert.x and one {@link HealthRegistry}, so the hub's {@code /health/ready} covers the
- * whole local cluster.
+ * whole local cluster, and one metrics registry, so the hub's {@code /metrics} does too.
  */
 public final class LocalCluster implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(LocalCluster.class.getName());
@@ -233,8 +233,10 @@ public final class LocalCluster implements AutoCloseable {
     base.put("REACH_ARTIFACT_DIR", dataDir.resolve("artifacts").toString());
     base.remove("REACH_ARTIFACT_URL"); // the local store's own address, whatever the shell says
 
-    ReachConfig orchestrator = ReachConfig.from(with(base, Map.of("REACH_HTTP_PORT", "0")), 0);
-    ReachConfig store = ReachConfig.from(with(base, Map.of("REACH_HTTP_PORT", "0")), 0);
+    // the orchestrator's and the store's alert state (alerts-<service>.json) in the data dir, not the working dir
+    String state = dataDir.resolve("state").toString();
+    ReachConfig orchestrator = ReachConfig.from(with(base, Map.of("REACH_HTTP_PORT", "0", "REACH_STATE_DIR", state)), 0);
+    ReachConfig store = ReachConfig.from(with(base, Map.of("REACH_HTTP_PORT", "0", "REACH_STATE_DIR", state)), 0);
     List<ReachConfig> runners = new ArrayList<>();
     for (int i = 1; i <= o.runners; i++) {
       String id = "dev-runner-" + i;
@@ -244,7 +246,7 @@ public final class LocalCluster implements AutoCloseable {
           "REACH_RUNNER_SLOTS", String.valueOf(o.slots),
           "REACH_STATE_DIR", dataDir.resolve("runners").resolve(id).toString())), 0));
     }
-    ReachConfig hub = ReachConfig.from(with(base, Map.of("REACH_HTTP_PORT", String.valueOf(o.port))), 0);
+    ReachConfig hub = ReachConfig.from(with(base, Map.of("REACH_HTTP_PORT", String.valueOf(o.port), "REACH_STATE_DIR", state)), 0);
     return new ServiceConfigs(orchestrator, store, List.copyOf(runners), hub);
   }
 

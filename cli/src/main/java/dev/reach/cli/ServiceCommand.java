@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
       "Configured only from REACH_* environment variables, clustered over Hazelcast. SIGTERM (or Ctrl-C) stops"
           + " the service, leaves the cluster and exits 0.",
       "Default HTTP ports (REACH_HTTP_PORT): hub 8080, artifact-store 8090, orchestrator 8091 and runner 8092"
-          + " (the last two serve only /health/*). Several services on one host need distinct REACH_CLUSTER_PORTs."},
+          + " (the last two serve only /health/* and /metrics). Several services on one host need distinct REACH_CLUSTER_PORTs."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:stopped by a signal after running normally",

@@ -177,6 +177,18 @@ class LocalClusterTest {
     CliHarness runners = new CliHarness();
     assertThat(runners.run("runners", "--api", c.apiUrl())).as(runners.err()).isEqualTo(0);
     assertThat(runners.out()).contains("dev-runner-1");
+
+    // one JVM, one registry: the hub's /metrics carries every service's signals and Vert.x's own
+    HttpResponse<String> metrics = get(c.apiUrl() + "/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body())
+        .containsPattern("(?m)^reach_lease_grants_total [1-9]")
+        .contains("reach_orchestrator_leader 1.0")
+        .contains("reach_breaker_state{name=\"reach-db\",service=\"artifact-store\"} 0.0")
+        .contains("reach_breaker_state{name=\"reach-db\",service=\"orchestrator\"} 0.0")
+        .contains("vertx_eventbus_handlers")
+        .contains("vertx_pool_in_use{pool_name=\"reach-pool\",pool_type=\"sql\"}");
+    assertThat(Files.exists(c.dataDir().resolve("runners/dev-runner-1"))).isTrue();
   }
 
   private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

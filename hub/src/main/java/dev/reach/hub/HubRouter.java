@@ -2,6 +2,7 @@ package dev.reach.hub;
 
 import dev.reach.shared.health.Lifecycle;
 import dev.reach.shared.http.InFlightRequests;
+import dev.reach.shared.metrics.ReachMetrics;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +12,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
 /**
- * The hub's routes: the API under {@code /api/v1}, the health endpoints and the start page. Every
+ * The hub's routes: the API under {@code /api/v1}, the health endpoints, {@code /metrics} and the start page. Every
  * request is counted in flight; every route that starts new work passes the {@link ShutdownGate}
  * first.
  */
@@ -52,6 +53,7 @@ final class HubRouter {
     router.post("/admin/api/worker/restart").handler(new WorkerRestartHandler(node, WORKER_COMPONENT, worker));
 
     node.health().mount(router);
+    ReachMetrics.of(vertx).mount(router);
     router.get("/").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
     router.route().failureHandler(failures);

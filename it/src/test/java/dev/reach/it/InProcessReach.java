@@ -50,6 +50,7 @@ final class InProcessReach implements AutoCloseable {
     env.put("REACH_DB_URL", dbUrl);
     env.put("REACH_HTTP_PORT", "0");
     env.put("REACH_TEST_MODE", "true");
+    env.put("REACH_STATE_DIR", dir.resolve("state").toString()); // alert state and the like, removed with dir
     env.putAll(extra);
     env.putAll(specific);
     return ReachNode.of(vertx, ReachConfig.from(env, 0));

@@ -5,6 +5,8 @@ import dev.reach.orchestrator.api.AdminBusApi;
 import dev.reach.orchestrator.api.OrchestratorApi;
 import dev.reach.orchestrator.api.ProtocolCounters;
 import dev.reach.orchestrator.leader.ExpiryGuard;
+import dev.reach.orchestrator.leader.LeaderAlerts;
+import dev.reach.orchestrator.leader.SignalSampler;
 import dev.reach.orchestrator.leader.LeaderVerticle;
 import dev.reach.orchestrator.leader.RetentionVerticle;
 import dev.reach.orchestrator.leader.OutageState;
@@ -16,14 +18,19 @@ import dev.reach.orchestrator.store.LeaseStore;
 import dev.reach.orchestrator.store.RetentionStore;
 import dev.reach.orchestrator.store.RunStore;
 import dev.reach.orchestrator.store.RunnerStore;
+import dev.reach.orchestrator.store.SignalStore;
+import dev.reach.shared.alert.Alerts;
+import dev.reach.shared.alert.HealAlerts;
 import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.db.Db;
 import dev.reach.shared.db.DbHealth;
+import dev.reach.shared.db.DbSignals;
 import dev.reach.shared.db.Migrator;
 import dev.reach.shared.heal.VerticleSupervisor;
 import dev.reach.shared.health.DeepChecks;
 import dev.reach.shared.health.Lifecycle;
 import dev.reach.shared.health.LifecycleState;
+import dev.reach.shared.metrics.ReachMetrics;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.DeploymentOptions;
@@ -48,6 +55,8 @@ public final class OrchestratorService {
   public static final String LEADER_COMPONENT = "orchestrator.leader";
   /** Readiness, deep-health and breaker name of the orchestrator's database. */
   public static final String DB_CHECK = "orchestrator.database";
+  /** The service's name in its lifecycle, its alerts ({@code alerts-orchestrator.json}) and its metrics. */
+  public static final String SERVICE = "orchestrator";
 
   private final ReachNode node;
   private final Db db;
@@ -57,11 +66,15 @@ public final class OrchestratorService {
   private final VerticleSupervisor<OrchestratorApi> apiSupervisor;
   private final String adminDeployment;
   private final String retentionDeployment;
+  private final Alerts alerts;
+  private final String samplerDeployment;
 
   private OrchestratorService(ReachNode node, Db db, Lifecycle lifecycle, AtomicReference<LeaderVerticle> leader,
       VerticleSupervisor<LeaderVerticle> leaderSupervisor, VerticleSupervisor<OrchestratorApi> apiSupervisor,
-      String adminDeployment, String retentionDeployment) {
+      String adminDeployment, String retentionDeployment, Alerts alerts, String samplerDeployment) {
     this.node = node;
+    this.alerts = alerts;
+    this.samplerDeployment = samplerDeployment;
     this.db = db;
     this.lifecycle = lifecycle;
     this.leader = leader;
@@ -72,9 +85,18 @@ public final class OrchestratorService {
   }
 
   public static Future<OrchestratorService> deploy(ReachNode node) {
+    String nodeId = "orchestrator-" + ManagementFactory.getRuntimeMXBean().getName() + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+    // the alert state is read first: a database outage from the first second on must be alertable
+    return Alerts.open(node, SERVICE, nodeId).compose(alerts -> deploy(node, nodeId, alerts)
+        .onFailure(t -> alerts.close()));
+  }
+
+  private static Future<OrchestratorService> deploy(ReachNode node, String nodeId, Alerts alerts) {
     ReachConfig cfg = node.config();
     Vertx vertx = node.vertx();
-    Lifecycle lifecycle = node.health().lifecycle("orchestrator", node.clock());
+    ReachMetrics metrics = ReachMetrics.of(vertx);
+    Lifecycle lifecycle = node.health().lifecycle(SERVICE, node.clock());
     Db db = Db.create(vertx, cfg);
     node.health().readiness(DB_CHECK, DbHealth.procedure(db));
     if (vertx.isClustered()) {
@@ -84,10 +106,10 @@ public final class OrchestratorService {
         .dependency(DeepChecks.database(DB_CHECK, db))
         .dependency(DeepChecks.cluster("cluster", vertx))
         .breaker(DB_CHECK, db.breaker()::describe);
-    String nodeId = "orchestrator-" + ManagementFactory.getRuntimeMXBean().getName() + "-"
-        + UUID.randomUUID().toString().substring(0, 8);
     long graceMs = cfg.outageRideThroughMs() + cfg.leaseTtlMs();
     OutageState outage = new OutageState(node.clock(), cfg.outageRideThroughMs());
+    DbSignals.watch(db, SERVICE, alerts, metrics);
+    HealAlerts.watch(node.watchdog(), alerts, SERVICE);
     db.breaker().onChange(state -> {
       if (state == CircuitBreakerState.OPEN) {
         outage.databaseDown();
@@ -96,21 +118,25 @@ public final class OrchestratorService {
         lifecycle.moveTo(LifecycleState.HEALTHY, "database circuit breaker closed");
       }
     });
+    ProtocolCounters counters = new ProtocolCounters(metrics);
     RunStore runs = new RunStore(db, DbNow.DATABASE_CLOCK);
-    LeaseStore leases = new LeaseStore(db, DbNow.DATABASE_CLOCK, cfg.leaseTtlMs());
+    LeaseStore leases = new LeaseStore(db, DbNow.DATABASE_CLOCK, cfg.leaseTtlMs(), counters);
     LeaderStore leaderStore = new LeaderStore(db, DbNow.DATABASE_CLOCK);
     ExpiryGuard guard = new ExpiryGuard(cfg.massExpiryShare(), cfg.massExpiryMinLeases(), cfg.clockJumpMs(), graceMs);
     AtomicReference<LeaderVerticle> leader = new AtomicReference<>();
+    LeaderAlerts leaderAlerts = new LeaderAlerts(alerts, cfg.alertLeaderMissingMs());
     // a component waiting on the database is left to the database's breaker, not restarted
     Supplier<String> databaseDown = () -> db.breaker().isClosed() ? null
         : "database circuit breaker " + db.breaker().state();
     VerticleSupervisor<LeaderVerticle> leaderSupervisor = new VerticleSupervisor<>(vertx, LEADER_COMPONENT, () -> {
       LeaderVerticle l = new LeaderVerticle(leases, leaderStore, outage, new LeaderVerticle.Settings(nodeId,
-          cfg.reaperIntervalMs(), graceMs, guard, () -> System.nanoTime() / 1_000_000));
+          cfg.reaperIntervalMs(), graceMs, guard, () -> System.nanoTime() / 1_000_000), leaderAlerts);
       leader.set(l);
       return l;
     }, new DeploymentOptions(), cfg.watchdogStuckMs(), databaseDown);
-    ProtocolCounters counters = new ProtocolCounters();
+    SignalSampler sampler = new SignalSampler(new SignalStore(db, DbNow.DATABASE_CLOCK),
+        () -> leader.get() != null && leader.get().leading(), alerts, metrics,
+        new SignalSampler.Settings(cfg.metricsSampleMs(), cfg.runnerAliveWindowMs()));
     DeadLetterStore deadLetters = new DeadLetterStore(db, runs);
     RunnerStore runners = new RunnerStore(db);
     AdminStore admin = new AdminStore(db);
@@ -122,14 +148,18 @@ public final class OrchestratorService {
     int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     VerticleSupervisor<OrchestratorApi> apiSupervisor = new VerticleSupervisor<>(vertx, API_COMPONENT,
         () -> new OrchestratorApi(runs, leases, runners, deadLetters, counters,
-            () -> status(nodeId, leader.get(), retention, db, outage, counters, lifecycle)),
+            () -> status(nodeId, leader.get(), retention, db, outage, counters, lifecycle, alerts)),
         new DeploymentOptions().setInstances(instances), cfg.watchdogStuckMs(), databaseDown);
     List<String> ids = new ArrayList<>();
     return Migrator.fromClasspath().migrateAtStart(vertx, db.pool(), cfg.dbConnectTimeoutMs() + cfg.dbStatementTimeoutMs() * 3, 10)
         .compose(n -> FirstAdminToken.ensure(admin, cfg.adminToken(), System.out))
         .compose(v -> apiSupervisor.deploy())
         .compose(id -> leaderSupervisor.deploy())
-        .compose(id -> vertx.deployVerticle(new AdminBusApi(admin, Math.max(3 * cfg.leaseTtlMs(), 30_000))))
+        .compose(id -> vertx.deployVerticle(new AdminBusApi(admin, cfg.runnerAliveWindowMs(), counters)))
+        .compose(id -> {
+          ids.add(id);
+          return vertx.deployVerticle(sampler);
+        })
         .compose(id -> {
           ids.add(id);
           return retention == null ? Future.<String>succeededFuture(null) : vertx.deployVerticle(retention);
@@ -139,7 +169,8 @@ public final class OrchestratorService {
           node.watchdog().supervise(leaderSupervisor);
           node.health().announce();
           lifecycle.moveTo(LifecycleState.HEALTHY, "serving");
-          return new OrchestratorService(node, db, lifecycle, leader, leaderSupervisor, apiSupervisor, ids.get(0), id);
+          return new OrchestratorService(node, db, lifecycle, leader, leaderSupervisor, apiSupervisor, ids.get(0), id,
+              alerts, ids.get(1));
         })
         .onFailure(t -> {
           lifecycle.moveTo(LifecycleState.CRASHING, "start failed: " + t.getMessage());
@@ -148,7 +179,7 @@ public final class OrchestratorService {
   }
 
   private static JsonObject status(String nodeId, LeaderVerticle leader, RetentionVerticle retention, Db db,
-      OutageState outage, ProtocolCounters counters, Lifecycle lifecycle) {
+      OutageState outage, ProtocolCounters counters, Lifecycle lifecycle, Alerts alerts) {
     return new JsonObject()
         .put("node_id", nodeId)
         .put("leader", leader != null && leader.leading())
@@ -157,6 +188,7 @@ public final class OrchestratorService {
         .put("database_breaker", db.breaker().describe())
         .put("outage", outage.describe())
         .put("protocol", counters.describe())
+        .put("alerts", alerts.describe())
         .put("retention", retention == null ? new JsonObject().put("enabled", false)
             : retention.describe().put("enabled", true));
   }
@@ -175,6 +207,11 @@ public final class OrchestratorService {
     return l == null ? null : l.epoch();
   }
 
+  /** This orchestrator's alerts (for health and admin output: {@link Alerts#describe()}). */
+  public Alerts alerts() {
+    return alerts;
+  }
+
   /**
    * Orderly stop: DRAINING (not ready), leader duties handed on (the lock is released so another
    * orchestrator takes over at once), then the bus API unregistered, the pool closed, STOPPED.
@@ -186,10 +223,12 @@ public final class OrchestratorService {
     Vertx vertx = node.vertx();
     Future<Void> retention = retentionDeployment == null ? Future.succeededFuture()
         : vertx.undeploy(retentionDeployment);
-    return retention.eventually(leaderSupervisor::undeploy)
+    return retention.eventually(() -> vertx.undeploy(samplerDeployment))
+        .eventually(leaderSupervisor::undeploy)
         .eventually(() -> vertx.undeploy(adminDeployment))
         .eventually(apiSupervisor::undeploy)
         .eventually(db::close)
+        .eventually(alerts::close)
         .onComplete(ar -> lifecycle.moveTo(LifecycleState.STOPPED, "stopped"))
         .mapEmpty();
   }

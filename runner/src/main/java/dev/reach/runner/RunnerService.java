@@ -14,9 +14,11 @@ import dev.reach.runner.ship.ArtifactClient;
 import dev.reach.runner.state.GroupRecords;
 import dev.reach.runner.state.RunMarker;
 import dev.reach.runner.state.WorkspaceJanitor;
+import dev.reach.shared.alert.Alerts;
 import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.health.Lifecycle;
 import dev.reach.shared.health.LifecycleState;
+import dev.reach.shared.metrics.ReachMetrics;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,6 +40,8 @@ import java.util.logging.Logger;
  */
 public final class RunnerService {
   private static final Logger LOG = Logger.getLogger(RunnerService.class.getName());
+  /** The service's name in its lifecycle and alerts ({@code alerts-runner.json} in its state directory). */
+  public static final String SERVICE = "runner";
 
   private final Vertx vertx;
   private final ReachConfig cfg;
@@ -51,11 +55,13 @@ public final class RunnerService {
   private final ArtifactClient artifacts;
   private final String incarnation;
   private final Lifecycle lifecycle;
+  private final Alerts alerts;
   private Future<Void> stopped;
 
   private RunnerService(Vertx vertx, ReachConfig cfg, RunnerTuning tuning, String deploymentId, RunnerVerticle verticle,
       RunnerBoot boot, Path stateDir, ExecutorService control, ExecutorService readers, ArtifactClient artifacts,
-      String incarnation, Lifecycle lifecycle) {
+      String incarnation, Lifecycle lifecycle, Alerts alerts) {
+    this.alerts = alerts;
     this.vertx = vertx;
     this.cfg = cfg;
     this.tuning = tuning;
@@ -75,10 +81,15 @@ public final class RunnerService {
   }
 
   static Future<RunnerService> deploy(ReachNode node, RunnerTuning tuning) {
+    return Alerts.open(node, SERVICE, node.config().runnerId())
+        .compose(alerts -> deploy(node, tuning, alerts).onFailure(t -> alerts.close()));
+  }
+
+  private static Future<RunnerService> deploy(ReachNode node, RunnerTuning tuning, Alerts alerts) {
     ReachConfig cfg = node.config();
     Vertx vertx = node.vertx();
     String incarnation = UUID.randomUUID().toString();
-    Lifecycle lifecycle = node.health().lifecycle("runner", node.clock());
+    Lifecycle lifecycle = node.health().lifecycle(SERVICE, node.clock());
     Path stateDir = cfg.stateDir().toAbsolutePath();
     // one long-lived thread spawns processes and writes to watchers, in order
     ExecutorService control = Executors.newSingleThreadExecutor(named("reach-runner-control-" + cfg.runnerId()));
@@ -91,7 +102,8 @@ public final class RunnerService {
     GroupRecords groups = new GroupRecords(stateDir);
     WorkspaceJanitor janitor = new WorkspaceJanitor(stateDir, incarnation);
     DiskGuard disk = new DiskGuard(cfg.runnerMinFreeDiskBytes(),
-        tuning.freeSpace() != null ? tuning.freeSpace() : DiskGuard.FreeSpace.of(stateDir), janitor, journal);
+        tuning.freeSpace() != null ? tuning.freeSpace() : DiskGuard.FreeSpace.of(stateDir), janitor, journal, alerts);
+    RunnerSignals signals = new RunnerSignals(alerts, ReachMetrics.of(vertx));
     RetryPolicy uploadRetry = new RetryPolicy(cfg.artifactRetryTries(),
         new Backoff(Math.min(100, cfg.artifactRetryMaxDelayMs()), cfg.artifactRetryMaxDelayMs()));
     if (vertx.isClustered()) {
@@ -114,11 +126,12 @@ public final class RunnerService {
           RunnerVerticle verticle = new RunnerVerticle(cfg, incarnation, clock, orchestrator,
               ctx -> new Execution.Tools(ctx, node.clock(), orchestrator, artifacts, uploadRetry, control, readers, boot.watcher(),
                   Workspace.root(stateDir, incarnation), cfg.runnerId(), incarnation, 200, groups,
-                  new CompletionDelivery(ctx, orchestrator, journal, readers, incarnation, tuning.completionBackoff())),
+                  new CompletionDelivery(ctx, orchestrator, journal, readers, incarnation, tuning.completionBackoff()),
+                  signals),
               boot, disk, tuning);
           return vertx.deployVerticle(verticle)
               .map(id -> new RunnerService(vertx, cfg, tuning, id, verticle, boot, stateDir, control, readers, artifacts,
-                  incarnation, lifecycle))
+                  incarnation, lifecycle, alerts))
               .recover(t -> vertx.<Void>executeBlocking(() -> {
                     RunMarker.remove(stateDir);
                     boot.lock().close();
@@ -143,6 +156,11 @@ public final class RunnerService {
     return lifecycle;
   }
 
+  /** This runner's alerts (for health and admin output: {@link Alerts#describe()}). */
+  public Alerts alerts() {
+    return alerts;
+  }
+
   /**
    * Drains and stops: lifecycle {@code DRAINING}, no new claims, running jobs get up to
    * {@code REACH_DRAIN_TIMEOUT_MS} with heartbeats going on, then are interrupted (their groups
@@ -159,6 +177,7 @@ public final class RunnerService {
     stopped = verticle.drain(cfg.drainTimeoutMs(), tuning.drainFlushMs())
         .eventually(() -> vertx.undeploy(deploymentId))
         .eventually(artifacts::close)
+        .eventually(alerts::close)
         .eventually(() -> vertx.executeBlocking(() -> {
           RunMarker.remove(stateDir);
           boot.lock().close();

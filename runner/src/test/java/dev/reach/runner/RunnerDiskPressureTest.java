@@ -3,6 +3,9 @@ package dev.reach.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.reach.shared.alert.AlertKeys;
+import dev.reach.shared.alert.AlertLevel;
+
 import dev.reach.shared.bus.Addresses;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.ext.healthchecks.CheckResult;
@@ -43,7 +46,7 @@ class RunnerDiskPressureTest {
   @Test
   void underTheMinimumNothingIsClaimedLeftoversGoAndClaimingResumesWhenSpaceReturns() throws Exception {
     ReachNode node = h.node();
-    h.deploy(node, RunnerHarness.fastTuning().withFreeSpace(free::get, 50));
+    RunnerService runner = h.deploy(node, RunnerHarness.fastTuning().withFreeSpace(free::get, 50));
     assertThat(diskReady(node)).isTrue();
     Path leftover = Files.createDirectories(h.stateDir.resolve("work/some-earlier-incarnation/job-1-1"));
     Files.writeString(leftover.resolve("output.bin"), "x".repeat(10_000));
@@ -62,11 +65,18 @@ class RunnerDiskPressureTest {
       assertThat(h.orchestrator.messages(Addresses.CLAIM)).hasSize(claims);
       assertThat(log.records.stream().filter(r -> r.getLevel() == Level.WARNING && r.getMessage().startsWith("disk pressure:")
           && r.getMessage().contains("not claiming"))).as("warned once for the episode").hasSize(1);
+      // each check that finds the disk low is a failure of disk_pressure: WARNING sends at the fifth
+      await().atMost(Duration.ofSeconds(10)).until(() -> runner.alerts().state(AlertKeys.DISK_PRESSURE).sentCount() == 1);
+      assertThat(runner.alerts().state(AlertKeys.DISK_PRESSURE).level()).isEqualTo(AlertLevel.WARNING);
 
       free.set(100 * MIN_FREE);
       await().atMost(Duration.ofSeconds(10)).until(() -> h.orchestrator.completion(41).isPresent());
       assertThat(diskReady(node)).isTrue();
       assertThat(log.has(Level.INFO, "disk pressure over")).isTrue();
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> runner.alerts().state(AlertKeys.DISK_PRESSURE).consecutiveFailures() == 0);
+      runner.alerts().flushed().await();
+      assertThat(Files.readString(h.stateDir.resolve("alerts-runner.json"))).contains("\"disk_pressure\"");
     }
   }
 }

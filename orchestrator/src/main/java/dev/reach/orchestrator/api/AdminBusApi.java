@@ -19,16 +19,18 @@ public final class AdminBusApi extends VerticleBase {
 
   private final AdminStore store;
   private final long runnerWindowMs;
+  private final ProtocolCounters counters;
   private BusHandlers handlers;
 
-  public AdminBusApi(AdminStore store, long runnerWindowMs) {
+  public AdminBusApi(AdminStore store, long runnerWindowMs, ProtocolCounters counters) {
     this.store = store;
+    this.counters = counters;
     this.runnerWindowMs = runnerWindowMs;
   }
 
   @Override
   public Future<?> start() {
-    handlers = new BusHandlers(vertx)
+    handlers = new BusHandlers(vertx, counters::requestError)
         .on(Addresses.ADMIN_TOKEN_VERIFY, this::verify)
         .on(Addresses.ADMIN_SYSTEM_FIGURES, body -> store.systemFigures(runnerWindowMs))
         .on(Addresses.ADMIN_AUDIT, this::audit)

@@ -7,6 +7,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import dev.reach.shared.error.ErrorCode;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -16,9 +18,12 @@ import java.util.function.Function;
  */
 final class BusHandlers {
   private final ConsumerSet consumers;
+  private final BiConsumer<String, ErrorCode> errors;
 
-  BusHandlers(Vertx vertx) {
+  /** {@code errors} is told the address and code of every failure reply. */
+  BusHandlers(Vertx vertx, BiConsumer<String, ErrorCode> errors) {
     this.consumers = new ConsumerSet(vertx);
+    this.errors = errors;
   }
 
   BusHandlers on(String address, Function<JsonObject, Future<JsonObject>> handler) {
@@ -33,6 +38,7 @@ final class BusHandlers {
         if (ar.succeeded()) {
           msg.reply(ar.result());
         } else {
+          errors.accept(address, BusErrors.classify(ar.cause()).code());
           BusErrors.fail(msg, ar.cause());
         }
       });

@@ -56,7 +56,7 @@ public final class OrchestratorApi extends VerticleBase {
   @Override
   public Future<?> start() {
     announcer = Announcer.eventBus(vertx);
-    handlers = new BusHandlers(vertx)
+    handlers = new BusHandlers(vertx, counters::requestError)
         .on(Addresses.SUBMIT_RUN, this::submit)
         .on(Addresses.GET_RUN, body -> runs.get(runId(body)))
         .on(Addresses.LIST_RUNS, this::list)

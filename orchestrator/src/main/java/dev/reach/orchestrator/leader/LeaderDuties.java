@@ -34,6 +34,7 @@ public final class LeaderDuties {
   private final LongSupplier monoMs;
   private final Announcer announcer;
   private final LongConsumer deposed;
+  private final LeaderAlerts alerts;
   private boolean reconcilePending;
 
   /**
@@ -43,6 +44,13 @@ public final class LeaderDuties {
    */
   public LeaderDuties(LeaseStore leases, LeaderStore store, OutageState outage, ExpiryGuard guard, long graceMs,
       LongSupplier monoMs, Announcer announcer, LongConsumer deposed) {
+    this(leases, store, outage, guard, graceMs, monoMs, announcer, deposed, LeaderAlerts.none());
+  }
+
+  /** As above; {@code alerts} raises the expiry guard's verdicts. */
+  public LeaderDuties(LeaseStore leases, LeaderStore store, OutageState outage, ExpiryGuard guard, long graceMs,
+      LongSupplier monoMs, Announcer announcer, LongConsumer deposed, LeaderAlerts alerts) {
+    this.alerts = alerts;
     this.leases = leases;
     this.store = store;
     this.outage = outage;
@@ -96,8 +104,10 @@ public final class LeaderDuties {
             String why = verdict.name().toLowerCase(Locale.ROOT);
             LOG.severe("ALERT " + why + ": " + guard.detail() + "; treated as an outage: grace of " + graceMs
                 + " ms instead of expiring");
+            alerts.guarded(verdict, guard.detail());
             return grace(epoch, why).map(0);
           }
+          alerts.reaped();
           if (probe.expiring() == 0) {
             return Future.succeededFuture(0);
           }

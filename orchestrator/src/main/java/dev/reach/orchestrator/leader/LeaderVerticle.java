@@ -22,6 +22,7 @@ public final class LeaderVerticle extends VerticleBase implements Leadership.Lis
   private final LeaderStore store;
   private final OutageState outage;
   private final Settings settings;
+  private final LeaderAlerts alerts;
   private Leadership leadership;
   private LeaderDuties duties;
   private OutageHeartbeats outageHeartbeats;
@@ -31,6 +32,11 @@ public final class LeaderVerticle extends VerticleBase implements Leadership.Lis
   private boolean stopped;
 
   public LeaderVerticle(LeaseStore leases, LeaderStore store, OutageState outage, Settings settings) {
+    this(leases, store, outage, settings, LeaderAlerts.none());
+  }
+
+  public LeaderVerticle(LeaseStore leases, LeaderStore store, OutageState outage, Settings settings, LeaderAlerts alerts) {
+    this.alerts = alerts;
     this.leases = leases;
     this.store = store;
     this.outage = outage;
@@ -43,7 +49,7 @@ public final class LeaderVerticle extends VerticleBase implements Leadership.Lis
         settings.graceMs(), this);
     Announcer announcer = Announcer.eventBus(vertx);
     duties = new LeaderDuties(leases, store, outage, settings.guard(), settings.graceMs(), settings.monoMs(), announcer,
-        leadership::deposed);
+        leadership::deposed, alerts);
     // the runner's heartbeat timeout is a quarter of (TTL - kill margin); answer within half of that
     outageHeartbeats = new OutageHeartbeats(leases, outage, announcer, Math.max(100, leases.ttlMs() / 8));
     ClusterMerges.of(vertx).onMerged(context, rejoin);
@@ -89,11 +95,13 @@ public final class LeaderVerticle extends VerticleBase implements Leadership.Lis
   @Override
   public void elected(LeaderStore.Takeover takeover) {
     duties.elected();
+    alerts.elected();
   }
 
   @Override
   public void lost(String why) {
     unregisterOutageConsumer();
+    alerts.lost(!stopped, why);
   }
 
   private Future<Void> unregisterOutageConsumer() {
@@ -112,6 +120,7 @@ public final class LeaderVerticle extends VerticleBase implements Leadership.Lis
     leadership.ensure()
         .compose(epoch -> epoch == null ? Future.succeededFuture(0) : duties.pass(epoch))
         .onComplete(ar -> {
+          alerts.observe(leadership.epoch() != null, leadership.lockHeld(), settings.monoMs().getAsLong());
           if (ar.failed()) {
             duties.failed(ar.cause());
             schedule(settings.intervalMs());

@@ -42,11 +42,17 @@ public final class LeaseStore {
   private final Db db;
   private final DbNow now;
   private final long ttlMs;
+  private final LeaseEvents events;
 
   public LeaseStore(Db db, DbNow now, long ttlMs) {
+    this(db, now, ttlMs, LeaseEvents.NONE);
+  }
+
+  public LeaseStore(Db db, DbNow now, long ttlMs, LeaseEvents events) {
     this.db = db;
     this.now = now;
     this.ttlMs = ttlMs;
+    this.events = events;
   }
 
   public long ttlMs() {
@@ -63,13 +69,18 @@ public final class LeaseStore {
         .addOffsetDateTime(now.now());
     return db.query(SQL.get("claim"), params).map(rows -> {
       List<Lease> leases = new ArrayList<>(rows.size());
+      int granted = 0;
       for (Row r : rows) {
+        if (r.getBoolean("granted")) {
+          granted++;
+        }
         Object spec = r.getValue("spec");
         JsonObject specJson = spec instanceof JsonObject o ? o : new JsonObject(String.valueOf(spec));
         leases.add(new Lease(
             r.getUUID("id").toString(), r.getUUID("run_id").toString(), r.getString("name"),
             r.getInteger("attempt"), r.getLong("lease_token"), JobSpec.fromJson(specJson)));
       }
+      events.granted(granted);
       return leases;
     });
   }
@@ -85,6 +96,7 @@ public final class LeaseStore {
       for (Row r : rows) {
         (r.getBoolean("released") ? released : renewed).add(r.getLong("lease_token"));
       }
+      events.renewed(renewed.size());
       return new Renewal(renewed, released);
     });
   }
@@ -156,13 +168,23 @@ public final class LeaseStore {
    */
   public Future<List<Expired>> reapExpired(int limit, long epoch) {
     return db.query(SQL.get("reap_expired"), Tuple.of(now.now(), limit, EndReason.LEASE_EXPIRED.wire(), epoch))
-        .map(LeaseStore::expired);
+        .map(LeaseStore::expired)
+        .andThen(ar -> {
+          if (ar.succeeded()) {
+            events.expired(EndReason.LEASE_EXPIRED.wire(), ar.result().size());
+          }
+        });
   }
 
   /** A runner restarted: its leases held by other incarnations are lost now (reason runner_restarted). */
   public Future<List<Expired>> expireOtherIncarnations(String runnerId, String incarnation) {
     return db.query(SQL.get("expire_other_incarnations"), Tuple.of(runnerId, incarnation, now.now()))
-        .map(LeaseStore::expired);
+        .map(LeaseStore::expired)
+        .andThen(ar -> {
+          if (ar.succeeded()) {
+            events.expired(EndReason.RUNNER_RESTARTED.wire(), ar.result().size());
+          }
+        });
   }
 
   private static List<Expired> expired(RowSet<Row> rows) {

@@ -143,4 +143,23 @@ class LeaderDutiesTest {
     Throwable refused = catchThrowable(() -> answers.answer(hb).await());
     assertThat(BusErrors.classify(refused).code()).isEqualTo(ErrorCode.OUTAGE_CAP_REACHED);
   }
+
+  @Test
+  void aMassExpiryIsGracedAndRaisedAsACriticalAlert(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    dev.reach.shared.testing.RecordingAlertChannel sent = new dev.reach.shared.testing.RecordingAlertChannel();
+    LeaderAlerts alerts = new LeaderAlerts(sent.alertsAtFirstFailure(vertx, dir, "orchestrator"), Long.MAX_VALUE);
+    // one of one active lease running out is a mass expiry when the minimum is 1
+    LeaderDuties duties = new LeaderDuties(leases, leader, outage, new ExpiryGuard(0.5, 1, 3_600_000, GRACE), GRACE,
+        () -> clock.millis(), announcer, deposedSeen::add, alerts);
+    long epoch = leader.take("a", 0).await().epoch();
+    Lease lease = leaseOneJob();
+    advance(TTL + 1);
+
+    assertThat(duties.pass(epoch).await()).isZero();
+
+    assertThat(state(lease)).isEqualTo("LEASED");
+    assertThat(sent.keys()).containsExactly(dev.reach.shared.alert.AlertKeys.MASS_LEASE_EXPIRY);
+    assertThat(sent.alerts.get(0).level()).isEqualTo(dev.reach.shared.alert.AlertLevel.CRITICAL);
+    assertThat(sent.alerts.get(0).message()).contains("1 of 1 active leases would expire in one pass");
+  }
 }

@@ -2,6 +2,9 @@ package dev.reach.runner.disk;
 
 import dev.reach.runner.journal.CompletionJournal;
 import dev.reach.runner.state.WorkspaceJanitor;
+import dev.reach.shared.alert.AlertKeys;
+import dev.reach.shared.alert.AlertLevel;
+import dev.reach.shared.alert.Alerts;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -43,10 +46,17 @@ public final class DiskGuard {
   private final FreeSpace free;
   private final WorkspaceJanitor janitor;
   private final CompletionJournal journal;
+  private final Alerts alerts;
   private volatile boolean low;
   private volatile long lastFree = -1;
 
   public DiskGuard(long minFreeBytes, FreeSpace free, WorkspaceJanitor janitor, CompletionJournal journal) {
+    this(minFreeBytes, free, janitor, journal, Alerts.none());
+  }
+
+  /** As above; every check that finds the disk low is one more failure of {@code disk_pressure}, one that does not its success. */
+  public DiskGuard(long minFreeBytes, FreeSpace free, WorkspaceJanitor janitor, CompletionJournal journal, Alerts alerts) {
+    this.alerts = alerts;
     this.minFreeBytes = minFreeBytes;
     this.free = free;
     this.janitor = janitor;
@@ -69,6 +79,12 @@ public final class DiskGuard {
     }
     lastFree = bytes;
     boolean nowLow = minFreeBytes > 0 && bytes < minFreeBytes;
+    if (nowLow) {
+      alerts.failure(AlertKeys.DISK_PRESSURE, AlertLevel.WARNING, bytes + " bytes free in the runner's state directory,"
+          + " under REACH_RUNNER_MIN_FREE_DISK_BYTES (" + minFreeBytes + "): not claiming new jobs");
+    } else {
+      alerts.success(AlertKeys.DISK_PRESSURE);
+    }
     if (nowLow && !low) {
       low = true;
       LOG.warning("disk pressure: " + bytes + " bytes free in the state directory, under the minimum of " + minFreeBytes

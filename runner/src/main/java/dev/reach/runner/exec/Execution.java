@@ -7,6 +7,7 @@ import dev.reach.runner.process.ProcessGroups;
 import dev.reach.runner.retry.RetryPolicy;
 import dev.reach.runner.ship.ArtifactClient;
 import dev.reach.runner.ship.ArtifactUploader;
+import dev.reach.runner.ship.UploadOutcomes;
 import dev.reach.runner.ship.LogShipper;
 import dev.reach.runner.state.GroupRecord;
 import dev.reach.runner.state.GroupRecords;
@@ -60,7 +61,7 @@ public final class Execution {
   public record Tools(
       Context context, Clock clock, OrchestratorClient orchestrator, ArtifactClient artifacts, RetryPolicy uploadRetry,
       ExecutorService control, ExecutorService readers, Path watcher, Path workRoot, String runnerId, String incarnation,
-      long logFlushMs, GroupRecords groups, CompletionDelivery completions) {}
+      long logFlushMs, GroupRecords groups, CompletionDelivery completions, UploadOutcomes uploads) {}
 
   private final Lease lease;
   private final Tools tools;
@@ -92,7 +93,7 @@ public final class Execution {
     this.owner = owner;
     this.log = new LogShipper(tools.context(), tools.artifacts(), lease.jobId(), lease.attempt(), lease.token(),
         tools.logFlushMs(), tools.uploadRetry(), this::staleOnTheStore);
-    this.uploader = new ArtifactUploader(tools.context(), tools.artifacts(), tools.uploadRetry());
+    this.uploader = new ArtifactUploader(tools.context(), tools.artifacts(), tools.uploadRetry(), tools.uploads());
   }
 
   public Lease lease() {

@@ -30,11 +30,17 @@ public final class ArtifactUploader {
   private final Context context;
   private final ArtifactClient client;
   private final RetryPolicy retry;
+  private final UploadOutcomes outcomes;
 
   public ArtifactUploader(Context context, ArtifactClient client, RetryPolicy retry) {
+    this(context, client, retry, UploadOutcomes.NONE);
+  }
+
+  public ArtifactUploader(Context context, ArtifactClient client, RetryPolicy retry, UploadOutcomes outcomes) {
     this.context = context;
     this.client = client;
     this.retry = retry;
+    this.outcomes = outcomes;
   }
 
   /** One entry per file, in the order given: the store's answer plus {@code name}, or a missing record. */
@@ -58,6 +64,7 @@ public final class ArtifactUploader {
   private void attempt(Lease lease, String name, Path file, int tryNo, Promise<JsonObject> done) {
     client.putArtifact(lease.jobId(), lease.attempt(), lease.token(), name, file).onComplete(ar -> {
       if (ar.succeeded()) {
+        outcomes.stored(name);
         done.tryComplete(ar.result().copy().put("name", name));
         return;
       }
@@ -68,6 +75,7 @@ public final class ArtifactUploader {
       }
       LOG.warning("artifact " + name + " of job " + lease.jobName() + " (token " + lease.token() + ") is missing after "
           + tryNo + " tr" + (tryNo == 1 ? "y" : "ies") + ": " + e.code() + ": " + e.getMessage());
+      outcomes.missing(name, e, tryNo);
       done.tryComplete(missing(name, e));
     });
   }

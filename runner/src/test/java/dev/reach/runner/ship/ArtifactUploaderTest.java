@@ -124,12 +124,20 @@ class ArtifactUploaderTest {
     }
     ArtifactClient nowhere = new ArtifactClient(vertx, "http://127.0.0.1:" + closedPort, 1_000, 2);
     try {
-      ArtifactUploader uploader = new ArtifactUploader(context, nowhere, new RetryPolicy(2, new Backoff(1, 5)));
+      java.util.List<String> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+      ArtifactUploader uploader = new ArtifactUploader(context, nowhere, new RetryPolicy(2, new Backoff(1, 5)),
+          new UploadOutcomes() {
+            @Override
+            public void missing(String name, dev.reach.shared.error.ReachException cause, int tries) {
+              outcomes.add(name + " " + cause.code() + " after " + tries);
+            }
+          });
 
       JsonObject entry = onContext(() -> uploader.upload(lease, "out/a.txt", dir.resolve("a.txt")));
 
       assertThat(entry.getBoolean("missing")).isTrue();
       assertThat(entry.getString("reason")).startsWith("ARTIFACT_STORE_UNAVAILABLE: artifact store unreachable");
+      assertThat(outcomes).containsExactly("out/a.txt ARTIFACT_STORE_UNAVAILABLE after 2");
     } finally {
       nowhere.close().await();
     }

@@ -7,6 +7,8 @@ import com.hazelcast.core.LifecycleListener;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.reach.shared.config.ReachConfig;
+import dev.reach.shared.metrics.VertxMetricsSetup;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -17,7 +19,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 /**
  * Starts a clustered Vert.x on Hazelcast: TCP/IP join with the configured member list, multicast
  * off, bind and public host, cluster name, and fast failure detection (heartbeat 1 s, dead after
- * 5 s without one by default).
+ * 5 s without one by default). Vert.x is built with metrics ({@link VertxMetricsSetup}).
  */
 public final class ClusterBootstrap {
   private ClusterBootstrap() {}
@@ -36,7 +38,8 @@ public final class ClusterBootstrap {
         .setPort(cfg.eventBusPort())
         .setClusterPublicHost(cfg.clusterPublicHost());
     VertxOptions options = new VertxOptions().setEventBusOptions(eb);
-    return Vertx.builder().with(options).withClusterManager(mgr).buildClustered()
+    PrometheusMeterRegistry registry = VertxMetricsSetup.registry();
+    return VertxMetricsSetup.clustered(VertxMetricsSetup.builder(options, registry).withClusterManager(mgr), registry)
         .onSuccess(vertx -> ClusterMerges.attach(vertx, merges));
   }
 

@@ -59,7 +59,21 @@ public record ReachConfig(
     int churnThreshold,
     long churnWindowMs,
     long healthCacheMs,
-    String adminToken) {
+    String adminToken,
+    int alertCriticalFailures,
+    long alertCriticalCooldownMs,
+    int alertWarningFailures,
+    long alertWarningCooldownMs,
+    int alertInfoFailures,
+    long alertInfoCooldownMs,
+    String alertWebhookUrl,
+    long alertWebhookTimeoutMs,
+    int alertWebhookTries,
+    long alertWebhookBackoffMs,
+    long alertLeaderMissingMs,
+    long runnerAliveWindowMs,
+    long metricsSampleMs,
+    long artifactMinFreeDiskBytes) {
 
   public static final String DEFAULT_DB_URL = "postgresql://reach:reach@127.0.0.1:5432/reach";
   public static final long DEFAULT_LEASE_TTL_MS = 15_000;
@@ -142,6 +156,24 @@ public record ReachConfig(
     if (adminToken != null && adminToken.length() < 16) {
       r.problem("REACH_ADMIN_TOKEN: must be at least 16 characters (value not shown)");
     }
+    int critFailures = r.intValue("REACH_ALERT_CRITICAL_FAILURES", 3, 1, 10_000);
+    long critCooldown = r.longValue("REACH_ALERT_CRITICAL_COOLDOWN_MS", 3_600_000, 0, 30L * 24 * 3_600_000);
+    int warnFailures = r.intValue("REACH_ALERT_WARNING_FAILURES", 5, 1, 10_000);
+    long warnCooldown = r.longValue("REACH_ALERT_WARNING_COOLDOWN_MS", 7_200_000, 0, 30L * 24 * 3_600_000);
+    int infoFailures = r.intValue("REACH_ALERT_INFO_FAILURES", 10, 1, 10_000);
+    long infoCooldown = r.longValue("REACH_ALERT_INFO_COOLDOWN_MS", 86_400_000, 0, 30L * 24 * 3_600_000);
+    String webhook = r.string("REACH_ALERT_WEBHOOK_URL", null);
+    if (webhook != null && !webhook.matches("https?://[^\\s/]+.*")) {
+      // the value itself may carry a token: name the variable, not the URL
+      r.problem("REACH_ALERT_WEBHOOK_URL: must be an http:// or https:// URL");
+    }
+    long webhookTimeout = r.longValue("REACH_ALERT_WEBHOOK_TIMEOUT_MS", 5_000, 100, 600_000);
+    int webhookTries = r.intValue("REACH_ALERT_WEBHOOK_TRIES", 3, 1, 20);
+    long webhookBackoff = r.longValue("REACH_ALERT_WEBHOOK_BACKOFF_MS", 1_000, 1, 600_000);
+    long leaderMissing = r.longValue("REACH_ALERT_LEADER_MISSING_MS", 30_000, 100, 86_400_000);
+    long aliveWindow = r.longValue("REACH_RUNNER_ALIVE_WINDOW_MS", 60_000, 1_000, 86_400_000);
+    long sampleMs = r.longValue("REACH_METRICS_SAMPLE_MS", 5_000, 100, 3_600_000);
+    long storeMinFree = r.longValue("REACH_ARTIFACT_MIN_FREE_DISK_BYTES", 256L * 1024 * 1024, 0, 1L << 50);
     r.validate();
     return new ReachConfig(
         db, poolSize, connectTimeout, statementTimeout, clusterName, host, publicHost, clusterPort, members, ebPort,
@@ -149,7 +181,8 @@ public record ReachConfig(
         stateDir, artifactDir, artifactUrl, logMax, artifactMax, testMode, breakerFailures, breakerReset, rideThrough,
         drain, sharePercent / 100.0, massMin, clockJump, minFree, retryTries, retryMax, retention, retentionInterval,
         blobGrace, watchdogInterval, watchdogStuck, healMax, healWindow, healCooldown, churnThreshold, churnWindow,
-        healthCache, adminToken);
+        healthCache, adminToken, critFailures, critCooldown, warnFailures, warnCooldown, infoFailures, infoCooldown, webhook,
+        webhookTimeout, webhookTries, webhookBackoff, leaderMissing, aliveWindow, sampleMs, storeMinFree);
   }
 
   private static String defaultRunnerId() {

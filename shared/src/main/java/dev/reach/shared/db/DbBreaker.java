@@ -29,6 +29,8 @@ import java.util.logging.Logger;
  */
 public final class DbBreaker {
   private static final Logger LOG = Logger.getLogger(DbBreaker.class.getName());
+  /** The breaker's name (in {@code reach_breaker_state} and {@code breaker_open.reach-db}). */
+  public static final String NAME = "reach-db";
 
   private final CircuitBreaker breaker;
   private final long resetMs;
@@ -44,7 +46,7 @@ public final class DbBreaker {
         .setResetTimeout(cfg.dbBreakerResetMs())
         .setFallbackOnFailure(false)
         .setNotificationAddress(null);
-    this.breaker = CircuitBreaker.create("reach-db", vertx, options)
+    this.breaker = CircuitBreaker.create(NAME, vertx, options)
         .failurePolicy(DbBreaker::isOutage)
         .openHandler(v -> changed(CircuitBreakerState.OPEN))
         .halfOpenHandler(v -> changed(CircuitBreakerState.HALF_OPEN))

@@ -52,6 +52,11 @@ public final class HealthRegistry {
   private final Memo<HealthReport.Result> summaryMemo;
   private final Memo<HealthReport.Result> deepMemo;
 
+  /** With the default settings and the system clock (tests and tools). */
+  public HealthRegistry(Vertx vertx) {
+    this(vertx, ReachConfig.from(Map.of(), 0), Clock.systemUTC());
+  }
+
   public HealthRegistry(Vertx vertx, ReachConfig config, Clock clock) {
     this.vertx = vertx;
     this.config = config;
@@ -69,6 +74,7 @@ public final class HealthRegistry {
                 : r.outcome().startsWith("refused") ? "manual_restart_refused" : "manual_restart")
             .put("payload", r.toJson()),
         new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(config.requestTimeoutMs())));
+    watchdog.onRecord(r -> dev.reach.shared.metrics.ReachMetrics.of(vertx).heal(r.component(), r.outcome()));
     this.report = new HealthReport(vertx, config, clock, ready, lifecycles, dependencies, breakers, thresholds,
         watchdog);
     long ttl = config.testMode() ? 0 : config.healthCacheMs();

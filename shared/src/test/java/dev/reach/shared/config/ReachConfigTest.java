@@ -38,4 +38,32 @@ class ReachConfigTest {
     assertThat(url.port()).isEqualTo(5433);
     assertThat(url.toString()).doesNotContain("s3cret");
   }
+
+  @Test
+  void alertPoliciesDefaultToTheSeedAndAreConfigurable() {
+    ReachConfig d = ReachConfig.from(Map.of(), 8080);
+    assertThat(d.alertCriticalFailures()).isEqualTo(3);
+    assertThat(d.alertCriticalCooldownMs()).isEqualTo(3_600_000);
+    assertThat(d.alertWarningFailures()).isEqualTo(5);
+    assertThat(d.alertWarningCooldownMs()).isEqualTo(7_200_000);
+    assertThat(d.alertInfoFailures()).isEqualTo(10);
+    assertThat(d.alertInfoCooldownMs()).isEqualTo(86_400_000);
+    assertThat(d.alertWebhookUrl()).isNull();
+
+    ReachConfig c = ReachConfig.from(Map.of("REACH_ALERT_CRITICAL_FAILURES", "1", "REACH_ALERT_INFO_COOLDOWN_MS", "60000",
+        "REACH_ALERT_WEBHOOK_URL", "http://127.0.0.1:9/hook"), 8080);
+    assertThat(c.alertCriticalFailures()).isEqualTo(1);
+    assertThat(c.alertInfoCooldownMs()).isEqualTo(60_000);
+    assertThat(c.alertWebhookUrl()).isEqualTo("http://127.0.0.1:9/hook");
+  }
+
+  @Test
+  void aBadWebhookUrlIsNamedWithoutEchoingIt() {
+    assertThatThrownBy(() -> ReachConfig.from(Map.of("REACH_ALERT_WEBHOOK_URL", "ftp://hooks/s3cret-token",
+            "REACH_ALERT_WARNING_FAILURES", "0"), 8080))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems())
+            .anySatisfy(p -> assertThat(p).startsWith("REACH_ALERT_WEBHOOK_URL").doesNotContain("s3cret"))
+            .anySatisfy(p -> assertThat(p).startsWith("REACH_ALERT_WARNING_FAILURES=0")));
+  }
 }
