@@ -44,12 +44,17 @@ public final class ArtifactStoreService {
   private final Lifecycle lifecycle;
   private final Alerts alerts;
   private final DiskPressure disk;
+  private final int port;
+  private final String baseUrl;
   private Future<Void> stopped;
 
   private ArtifactStoreService(ReachNode node, Db db, VerticleSupervisor<ArtifactStoreVerticle> verticle,
       String deploymentId, Lifecycle lifecycle, Alerts alerts, DiskPressure disk) {
     this.alerts = alerts;
     this.disk = disk;
+    // fixed for the service's life: a restarted verticle joins the same port
+    this.port = verticle.instances().get(0).actualPort();
+    this.baseUrl = verticle.instances().get(0).baseUrl();
     this.node = node;
     this.db = db;
     this.verticle = verticle;
@@ -116,12 +121,12 @@ public final class ArtifactStoreService {
 
   /** The port the HTTP API listens on (the actual one when configured as 0). */
   public int httpPort() {
-    return verticle.instances().get(0).actualPort();
+    return port;
   }
 
   /** The URL runners and the hub use: {@code REACH_ARTIFACT_URL}, else the public host and actual port. */
   public String baseUrl() {
-    return verticle.instances().get(0).baseUrl();
+    return baseUrl;
   }
 
   /** The store's lifecycle. */
