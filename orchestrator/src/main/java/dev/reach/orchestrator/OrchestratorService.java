@@ -77,7 +77,8 @@ public final class OrchestratorService {
     LeaderStore leaderStore = new LeaderStore(db, DbNow.DATABASE_CLOCK);
     ExpiryGuard guard = new ExpiryGuard(cfg.massExpiryShare(), cfg.massExpiryMinLeases(), cfg.clockJumpMs(), graceMs);
     LeaderVerticle leader = new LeaderVerticle(leases, leaderStore, outage,
-        new LeaderVerticle.Settings(nodeId, cfg.reaperIntervalMs(), graceMs, guard, () -> System.nanoTime() / 1_000_000));
+        new LeaderVerticle.Settings(nodeId, cfg.reaperIntervalMs(), graceMs, guard, () -> System.nanoTime() / 1_000_000,
+            cfg.leaseTimings().outageRenewalTryMs()));
     ProtocolCounters counters = new ProtocolCounters();
     DeadLetterStore deadLetters = new DeadLetterStore(db, runs);
     RunnerStore runners = new RunnerStore(db);
