@@ -130,7 +130,8 @@ public final class OrchestratorService {
         : "database circuit breaker " + db.breaker().state();
     VerticleSupervisor<LeaderVerticle> leaderSupervisor = new VerticleSupervisor<>(vertx, LEADER_COMPONENT, () -> {
       LeaderVerticle l = new LeaderVerticle(leases, leaderStore, outage, new LeaderVerticle.Settings(nodeId,
-          cfg.reaperIntervalMs(), graceMs, guard, () -> System.nanoTime() / 1_000_000), leaderAlerts);
+          cfg.reaperIntervalMs(), graceMs, guard, () -> System.nanoTime() / 1_000_000,
+          cfg.leaseTimings().outageRenewalTryMs()), leaderAlerts);
       leader.set(l);
       return l;
     }, new DeploymentOptions(), cfg.watchdogStuckMs(), databaseDown);

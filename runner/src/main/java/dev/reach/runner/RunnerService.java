@@ -96,7 +96,7 @@ public final class RunnerService {
     ExecutorService readers = Executors.newCachedThreadPool(named("reach-runner-io-" + cfg.runnerId()));
     ArtifactClient artifacts = new ArtifactClient(vertx, cfg.artifactUrl(), cfg.requestTimeoutMs(), Math.max(4, cfg.runnerSlots()));
     OrchestratorClient orchestrator = new OrchestratorClient(vertx, cfg.requestTimeoutMs(),
-        OrchestratorClient.heartbeatTimeoutMs(cfg.requestTimeoutMs(), cfg.leaseTtlMs(), cfg.leaseKillMarginMs()));
+        cfg.leaseTimings().heartbeatTimeoutMs());
     WatcherClock clock = new UptimeClock();
     CompletionJournal journal = new CompletionJournal(stateDir, node.clock());
     GroupRecords groups = new GroupRecords(stateDir);

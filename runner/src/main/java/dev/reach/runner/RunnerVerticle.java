@@ -40,7 +40,8 @@ import java.util.logging.Logger;
  * The runner's control loop, on one event-loop context. At start it re-sends the completions
  * earlier incarnations journaled and reports its start-up sweep — only then does it claim. Then:
  * claims work when woken (or on a fallback poll) for its free slots while disk allows, heartbeats
- * every lease it holds in one message at a third of the TTL (through a database outage: asks the
+ * every lease it holds in one message at a third of what a renewal leaves the watchers (TTL − kill
+ * margin, see {@link dev.reach.shared.bus.LeaseTimings}) (through a database outage: asks the
  * leader for capped outage extensions instead), hands each renewal to the job's watcher, and kills
  * jobs whose lease is gone. {@link #drain} stops claiming, lets jobs finish for a while with
  * heartbeats going on, then interrupts the rest and waits for their completions.
@@ -111,7 +112,9 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
           return consumers.ready();
         })
         .onSuccess(v -> {
-          long hbEvery = Math.max(100, cfg.leaseTtlMs() / 3);
+          // a third of what a renewal leaves the watchers (not of the TTL): after a heartbeat that
+          // is not answered there must still be time for its timeout and an outage extension
+          long hbEvery = cfg.leaseTimings().heartbeatEveryMs();
           heartbeatTimer = vertx.setPeriodic(hbEvery, t -> heartbeat());
           pollTimer = vertx.setPeriodic(cfg.runnerPollMs(), t -> claim());
           diskTimer = vertx.setPeriodic(tuning.diskCheckMs(), t -> checkDisk());

@@ -55,10 +55,20 @@ read_now() {
 
 poll=0.1
 fast=0
+pending=
 while :; do
-  if read -r -t "$poll" line; then
+  # IFS= keeps a partial line exactly as read (a trailing blank included), see below
+  if IFS= read -r -t "$poll" line; then
+    line=$pending$line
+    pending=
     case $line in
-      "d "*) deadline=${line#d } ;;
+      "d "*)
+        next=${line#d }
+        case $next in
+          '' | *[!0-9]*) ;; # not a number: keep the deadline we have
+          *) deadline=$next ;;
+        esac
+        ;;
       k) finish_killed cancelled ;;
       i) finish_killed interrupted ;;
       c) fast=5 ;;
@@ -68,6 +78,11 @@ while :; do
     if [ "$rc" -le 128 ]; then
       finish_killed runner_gone
     fi
+    # The poll timed out in the middle of a line (bash reads a pipe a byte at a time, so a
+    # line can be caught half read): bash leaves what it got in $line and the rest comes with
+    # the next read. Dropping it lost that deadline renewal — the watcher then held the one
+    # before and fenced the job at it although the runner had renewed in time.
+    pending=$pending$line
   fi
   if ! kill -0 "$job" 2>/dev/null; then
     trap '' TERM HUP INT PIPE # finishing anyway; once reaped, the job's pid is no longer ours to kill

@@ -2,14 +2,16 @@ package dev.reach.sim;
 
 /**
  * The simulated deployment's settings (simulated milliseconds). They keep the production ratios
- * where it matters — heartbeats at a third of the TTL, a kill margin of at most a third of it, the
+ * where it matters — heartbeats at a third of what a renewal leaves the watchers (TTL minus the kill
+ * margin, as {@code LeaseTimings} computes it), a kill margin of at most a third of it, the
  * takeover grace = ride-through cap + TTL, Hazelcast's failure detection — but are short, so one
  * seed needs few steps.
  */
 final class SimConfig {
   static final long TTL_MS = 3_000;
   static final long KILL_MARGIN_MS = 500;
-  static final long HEARTBEAT_MS = TTL_MS / 3;
+  static final long HEARTBEAT_MS =
+      new dev.reach.shared.bus.LeaseTimings(TTL_MS, KILL_MARGIN_MS, 900).heartbeatEveryMs();
   static final long REQUEST_TIMEOUT_MS = 900;
   static final long RUNNER_POLL_MS = 5_000;
   static final long RIDE_THROUGH_MS = 4_000;

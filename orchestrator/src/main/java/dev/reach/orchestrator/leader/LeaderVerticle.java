@@ -15,8 +15,11 @@ import java.util.function.LongSupplier;
  * the leader lock it also answers outage heartbeats ({@link OutageHeartbeats}).
  */
 public final class LeaderVerticle extends VerticleBase implements Leadership.Listener {
-  /** What the leader needs; {@code monoMs} is a monotonic clock in milliseconds. */
-  public record Settings(String nodeId, long intervalMs, long graceMs, ExpiryGuard guard, LongSupplier monoMs) {}
+  /**
+   * What the leader needs; {@code monoMs} is a monotonic clock in milliseconds; {@code outageTryMs}
+   * bounds the real renewal an outage heartbeat tries first ({@link dev.reach.shared.bus.LeaseTimings#outageRenewalTryMs()}).
+   */
+  public record Settings(String nodeId, long intervalMs, long graceMs, ExpiryGuard guard, LongSupplier monoMs, long outageTryMs) {}
 
   private final LeaseStore leases;
   private final LeaderStore store;
@@ -50,8 +53,8 @@ public final class LeaderVerticle extends VerticleBase implements Leadership.Lis
     Announcer announcer = Announcer.eventBus(vertx);
     duties = new LeaderDuties(leases, store, outage, settings.guard(), settings.graceMs(), settings.monoMs(), announcer,
         leadership::deposed, alerts);
-    // the runner's heartbeat timeout is a quarter of (TTL - kill margin); answer within half of that
-    outageHeartbeats = new OutageHeartbeats(leases, outage, announcer, Math.max(100, leases.ttlMs() / 8));
+    // half of the runner's heartbeat timeout, an eighth of what a renewal leaves the watchers
+    outageHeartbeats = new OutageHeartbeats(leases, outage, announcer, settings.outageTryMs());
     ClusterMerges.of(vertx).onMerged(context, rejoin);
     schedule(0);
     return Future.succeededFuture();

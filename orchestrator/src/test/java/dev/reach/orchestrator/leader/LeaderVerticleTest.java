@@ -46,7 +46,8 @@ class LeaderVerticleTest {
   private LeaderVerticle candidate(Db db, String id, OutageState outage) {
     LeaseStore leases = new LeaseStore(db, DbNow.DATABASE_CLOCK, 3_000);
     return new LeaderVerticle(leases, new LeaderStore(db, DbNow.DATABASE_CLOCK), outage,
-        new LeaderVerticle.Settings(id, 50, 10_000, new ExpiryGuard(0.5, 4, 5_000, 10_000), () -> System.nanoTime() / 1_000_000));
+        new LeaderVerticle.Settings(id, 50, 10_000, new ExpiryGuard(0.5, 4, 5_000, 10_000), () -> System.nanoTime() / 1_000_000,
+            new dev.reach.shared.bus.LeaseTimings(3_000, 1_000, 3_000).outageRenewalTryMs()));
   }
 
   @Test

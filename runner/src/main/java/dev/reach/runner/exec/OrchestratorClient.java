@@ -31,17 +31,12 @@ public final class OrchestratorClient {
   /**
    * {@code heartbeatTimeoutMs} bounds heartbeats separately: a heartbeat that went to an
    * orchestrator that just died must fail early enough for a retry to reach another one before
-   * the watchers' deadlines pass.
+   * the watchers' deadlines pass ({@link dev.reach.shared.bus.LeaseTimings#heartbeatTimeoutMs()}).
    */
   public OrchestratorClient(Vertx vertx, long timeoutMs, long heartbeatTimeoutMs) {
     this.vertx = vertx;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
     this.heartbeatOptions = new DeliveryOptions().setSendTimeout(heartbeatTimeoutMs);
-  }
-
-  /** The heartbeat timeout for a lease TTL: a quarter of what a renewal leaves the watcher, at most the request timeout. */
-  public static long heartbeatTimeoutMs(long requestTimeoutMs, long ttlMs, long killMarginMs) {
-    return Math.max(200, Math.min(requestTimeoutMs, (ttlMs - killMarginMs) / 4));
   }
 
   public Future<ClaimResponse> claim(ClaimRequest req) {

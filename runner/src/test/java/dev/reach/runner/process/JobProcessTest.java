@@ -267,6 +267,60 @@ class JobProcessTest {
   }
 
   /**
+   * The watcher polls its stdin with a 0.1 s read timeout and bash reads a pipe a byte at a time,
+   * so a timeout can catch a renewal line half read. Seen in the database drill: the watcher
+   * dropped the half it had, read the rest as a line of its own, kept the previous deadline and
+   * fenced the job at it although the runner had renewed in time. Here the runner's line is split
+   * on purpose across more than one poll.
+   */
+  @Test
+  void aRenewalLineSplitAcrossThePollTimeoutIsNotLost() throws Exception {
+    long now = clock.nowCentis();
+    long original = now + 150;
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", watcher.toString(), Long.toString(original), Long.toString(now + FAR),
+        "sleep 60")
+        .directory(workspace.toFile())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().clear();
+    pb.environment().putAll(BASE_ENV);
+    Process w = pb.start();
+    rawWatchers.add(w);
+    List<String> status = new CopyOnWriteArrayList<>();
+    readers.execute(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(w.getErrorStream(), StandardCharsets.US_ASCII))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          status.add(line);
+        }
+      } catch (java.io.IOException ignored) {
+        // the watcher is gone
+      }
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> status.stream().anyMatch(l -> l.startsWith("started ")));
+    groups.add(Long.parseLong(status.get(0).substring("started ".length()).trim()));
+    java.io.OutputStream control = w.getOutputStream();
+
+    long firstHalfAt = clock.nowCentis();
+    assertThat(firstHalfAt).as("the renewal must start before the original deadline").isLessThan(original - 60);
+    control.write("d ".getBytes(StandardCharsets.US_ASCII));
+    control.flush();
+    // the split is the point of the test: the rest follows only after several 0.1 s polls
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> clock.nowCentis() >= firstHalfAt + 30);
+    control.write((Long.toString(now + FAR) + "\n").getBytes(StandardCharsets.US_ASCII));
+    control.flush();
+
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> clock.nowCentis() >= original + 60);
+    assertThat(status).as("the job still runs past the original deadline").noneMatch(l -> l.startsWith("killed"));
+    assertThat(w.isAlive()).isTrue();
+
+    control.write("k\n".getBytes(StandardCharsets.US_ASCII));
+    control.flush();
+    assertThat(w.waitFor(5, TimeUnit.SECONDS)).as("watcher exits").isTrue();
+    await().atMost(Duration.ofSeconds(2)).until(() -> status.stream().anyMatch(l -> l.startsWith("exit ")));
+    assertThat(status).contains("killed cancelled");
+  }
+
+  /**
    * The watcher takes the deadline it is given, even an earlier one: stopping a job early is
    * always safe, and a renewal with a shorter TTL can really move the database's expiry earlier.
    */

@@ -196,4 +196,9 @@ public record ReachConfig(
     }
     return h.replaceAll("[^A-Za-z0-9._-]", "-") + "-" + ProcessHandle.current().pid();
   }
+
+  /** The lease protocol's timings (heartbeat period and timeout, the leader's renewal try) for these settings. */
+  public dev.reach.shared.bus.LeaseTimings leaseTimings() {
+    return new dev.reach.shared.bus.LeaseTimings(leaseTtlMs, leaseKillMarginMs, requestTimeoutMs);
+  }
 }
