@@ -50,7 +50,13 @@ public record ReachConfig(
     long artifactRetryMaxDelayMs,
     long retentionMs,
     long retentionIntervalMs,
-    long blobGraceMs) {
+    long blobGraceMs,
+    int dbPoolMaxWaitQueue,
+    long dbPoolWaitTimeoutMs,
+    long dbIdleTimeoutMs,
+    int breakerFailures,
+    int breakerSuccesses,
+    long breakerResetMs) {
 
   public static final String DEFAULT_DB_URL = "postgresql://reach:reach@127.0.0.1:5432/reach";
   public static final long DEFAULT_LEASE_TTL_MS = 15_000;
@@ -121,13 +127,19 @@ public record ReachConfig(
     long retention = r.longValue("REACH_RETENTION_MS", 30L * 24 * 3_600_000, 0, 100L * 365 * 24 * 3_600_000);
     long retentionInterval = r.longValue("REACH_RETENTION_INTERVAL_MS", 300_000, 100, 86_400_000);
     long blobGrace = r.longValue("REACH_BLOB_GRACE_MS", 600_000, 0, 86_400_000);
+    int maxWaitQueue = r.intValue("REACH_DB_POOL_MAX_WAIT_QUEUE", 10_000, 0, 1_000_000);
+    long poolWait = r.longValue("REACH_DB_POOL_WAIT_TIMEOUT_MS", 5_000, 10, 600_000);
+    long idleTimeout = r.longValue("REACH_DB_IDLE_TIMEOUT_MS", 0, 0, 86_400_000);
+    int depFailures = r.intValue("REACH_BREAKER_FAILURES", 5, 1, 1000);
+    int depSuccesses = r.intValue("REACH_BREAKER_SUCCESSES", 2, 1, 1000);
+    long depReset = r.longValue("REACH_BREAKER_RESET_MS", 60_000, 100, 3_600_000);
     r.validate();
     return new ReachConfig(
         db, poolSize, connectTimeout, statementTimeout, clusterName, host, publicHost, clusterPort, members, ebPort,
         hbMs, maxNoHb, httpHost, httpPort, requestTimeout, maxBody, ttl, margin, reaper, slots, labels, runnerId, poll,
         stateDir, artifactDir, artifactUrl, logMax, artifactMax, testMode, breakerFailures, breakerReset, rideThrough,
         drain, sharePercent / 100.0, massMin, clockJump, minFree, retryTries, retryMax, retention, retentionInterval,
-        blobGrace);
+        blobGrace, maxWaitQueue, poolWait, idleTimeout, depFailures, depSuccesses, depReset);
   }
 
   private static String defaultRunnerId() {

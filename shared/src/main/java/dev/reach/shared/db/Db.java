@@ -1,9 +1,10 @@
 package dev.reach.shared.db;
 
+import dev.reach.shared.breaker.Breakers;
 import dev.reach.shared.config.ReachConfig;
-import dev.reach.shared.error.DbErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -19,18 +20,33 @@ import java.util.concurrent.atomic.AtomicLong;
  * The reactive Postgres pool behind a circuit breaker, with every failure classified into the
  * error contract (fail closed: no database, no transition) and a count of round trips for the
  * benchmark.
+ *
+ * <p>The pool contract, all from the environment: at most {@code REACH_DB_POOL_SIZE} connections
+ * (backends named {@value #APPLICATION_NAME} in {@code pg_stat_activity}); at most
+ * {@code REACH_DB_POOL_MAX_WAIT_QUEUE} requests waiting for one, each for at most
+ * {@code REACH_DB_POOL_WAIT_TIMEOUT_MS} — beyond either a request fails with
+ * {@code DB_POOL_EXHAUSTED} (retryable, not an outage); TCP connects bounded by
+ * {@code REACH_DB_CONNECT_TIMEOUT_MS}; connections idle for {@code REACH_DB_IDLE_TIMEOUT_MS} closed
+ * (0: kept); every statement bounded by the server's {@code statement_timeout}
+ * ({@code REACH_DB_STATEMENT_TIMEOUT_MS}). {@link #describe()} reports the options the pool was built
+ * with.
  */
 public final class Db {
   /** Round trips of every pool in this JVM (for the benchmark). */
   private static final AtomicLong ALL_ROUND_TRIPS = new AtomicLong();
 
+  /** The {@code application_name} of every connection of a Reach pool. */
+  public static final String APPLICATION_NAME = "reach";
+
   private final Pool pool;
   private final DbBreaker breaker;
+  private final JsonObject settings;
   private final AtomicLong roundTrips = new AtomicLong();
 
-  private Db(Pool pool, DbBreaker breaker) {
+  private Db(Pool pool, DbBreaker breaker, JsonObject settings) {
     this.pool = pool;
     this.breaker = breaker;
+    this.settings = settings;
   }
 
   public static long totalRoundTrips() {
@@ -55,20 +71,39 @@ public final class Db {
         // parsed and planned on every call (a claim measured ~3 ms uncached vs ~0.5 ms cached)
         .setPreparedStatementCacheSqlLimit(64 * 1024)
         .setPipeliningLimit(16)
-        .addProperty("application_name", "reach")
+        .addProperty("application_name", APPLICATION_NAME)
         .addProperty("statement_timeout", String.valueOf(cfg.dbStatementTimeoutMs()))
         .addProperty("idle_in_transaction_session_timeout", String.valueOf(cfg.dbStatementTimeoutMs() * 3));
     PoolOptions poolOptions = new PoolOptions()
         .setMaxSize(cfg.dbPoolSize())
-        .setConnectionTimeout((int) cfg.dbConnectTimeoutMs())
+        // Vert.x's "connection timeout" of a pool is how long a request waits for a free connection
+        .setConnectionTimeout((int) cfg.dbPoolWaitTimeoutMs())
         .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
-        .setMaxWaitQueueSize(10_000)
+        .setMaxWaitQueueSize(cfg.dbPoolMaxWaitQueue())
+        .setIdleTimeout((int) cfg.dbIdleTimeoutMs())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setShared(false)
         .setName("reach-pool");
     NetClientOptions net = new NetClientOptions().setConnectTimeout((int) cfg.dbConnectTimeoutMs()).setTcpNoDelay(true)
         .setTcpKeepAlive(true);
     Pool pool = PgBuilder.pool().with(poolOptions).with(net).connectingTo(connect).using(vertx).build();
-    return new Db(pool, new DbBreaker(vertx, cfg));
+    DbBreaker breaker = Breakers.jvm().register(new DbBreaker(vertx, cfg));
+    return new Db(pool, breaker, settings(poolOptions, net, connect));
+  }
+
+  /** The effective settings, read back from the option objects the pool was built with. */
+  private static JsonObject settings(PoolOptions pool, NetClientOptions net, PgConnectOptions connect) {
+    return new JsonObject()
+        .put("pool_size", pool.getMaxSize())
+        .put("max_wait_queue", pool.getMaxWaitQueueSize())
+        .put("pool_wait_timeout_ms", pool.getConnectionTimeoutUnit().toMillis(pool.getConnectionTimeout()))
+        .put("idle_timeout_ms", pool.getIdleTimeoutUnit().toMillis(pool.getIdleTimeout()))
+        .put("connect_timeout_ms", (long) net.getConnectTimeout())
+        .put("statement_timeout_ms", Long.parseLong(connect.getProperties().get("statement_timeout")))
+        .put("application_name", connect.getProperties().get("application_name"))
+        .put("host", connect.getHost())
+        .put("port", connect.getPort())
+        .put("database", connect.getDatabase());
   }
 
   /**
@@ -90,6 +125,15 @@ public final class Db {
     }).mapEmpty();
   }
 
+  /**
+   * The pool's effective settings for health output: {@code {"pool_size", "max_wait_queue",
+   * "pool_wait_timeout_ms", "idle_timeout_ms", "connect_timeout_ms", "statement_timeout_ms",
+   * "application_name", "host", "port", "database", "breaker": {...}}} — never the user or password.
+   */
+  public JsonObject describe() {
+    return settings.copy().put("breaker", breaker.describe());
+  }
+
   /** The breaker in front of every statement of this pool. */
   public DbBreaker breaker() {
     return breaker;
@@ -104,6 +148,7 @@ public final class Db {
   }
 
   public Future<Void> close() {
+    Breakers.jvm().unregister(breaker);
     breaker.close();
     return pool.close();
   }
