@@ -22,21 +22,23 @@ final class HubHttpVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(HubHttpVerticle.class.getName());
   private final ReachNode node;
   private final OrchestratorClient orchestrator;
+  private final ArtifactStoreClient artifacts;
   private final Lifecycle lifecycle;
   private final InFlightRequests inFlight = new InFlightRequests();
   private LogHandler logs;
   private HttpServer server;
 
-  HubHttpVerticle(ReachNode node, OrchestratorClient orchestrator, Lifecycle lifecycle) {
+  HubHttpVerticle(ReachNode node, OrchestratorClient orchestrator, ArtifactStoreClient artifacts, Lifecycle lifecycle) {
     this.node = node;
     this.orchestrator = orchestrator;
+    this.artifacts = artifacts;
     this.lifecycle = lifecycle;
   }
 
   @Override
   public Future<?> start() {
     ReachConfig cfg = node.config();
-    logs = new LogHandler(vertx, orchestrator, new ArtifactStoreClient(vertx, cfg.requestTimeoutMs()), lifecycle::isDraining);
+    logs = new LogHandler(vertx, orchestrator, artifacts, lifecycle::isDraining);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(cfg.httpHost())
         .setPort(cfg.httpPort())
