@@ -4,6 +4,7 @@ import dev.reach.shared.breaker.Breakers;
 import dev.reach.shared.config.ReachConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
@@ -12,9 +13,12 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The reactive Postgres pool behind a circuit breaker, with every failure classified into the
@@ -41,12 +45,20 @@ public final class Db {
   private final Pool pool;
   private final DbBreaker breaker;
   private final JsonObject settings;
+  /** A statement not answered within this (statement timeout + 1 s for the network) counts as an outage. */
+  private final long answerTimeoutMs;
   private final AtomicLong roundTrips = new AtomicLong();
+  private volatile boolean closed;
+  /** Connections held by statements of this Db right now. */
+  private final AtomicInteger busy = new AtomicInteger();
+  private final int poolSize;
 
-  private Db(Pool pool, DbBreaker breaker, JsonObject settings) {
+  private Db(Pool pool, DbBreaker breaker, JsonObject settings, long answerTimeoutMs) {
+    this.poolSize = settings.getInteger("pool_size");
     this.pool = pool;
     this.breaker = breaker;
     this.settings = settings;
+    this.answerTimeoutMs = answerTimeoutMs;
   }
 
   public static long totalRoundTrips() {
@@ -88,7 +100,7 @@ public final class Db {
         .setTcpKeepAlive(true);
     Pool pool = PgBuilder.pool().with(poolOptions).with(net).connectingTo(connect).using(vertx).build();
     DbBreaker breaker = Breakers.jvm().register(new DbBreaker(vertx, cfg));
-    return new Db(pool, breaker, settings(poolOptions, net, connect));
+    return new Db(pool, breaker, settings(poolOptions, net, connect), cfg.dbStatementTimeoutMs() + 1_000);
   }
 
   /** The effective settings, read back from the option objects the pool was built with. */
@@ -108,21 +120,53 @@ public final class Db {
 
   /**
    * One statement, one round trip, through the circuit breaker: it fails at once with
-   * {@code DB_CIRCUIT_OPEN} while the breaker is open, and a statement the server does not answer
-   * within the statement timeout (a frozen server) fails with {@code DB_UNAVAILABLE}.
+   * {@code DB_CIRCUIT_OPEN} while the breaker is open, with {@code DB_POOL_EXHAUSTED} when the pool
+   * has no connection for it, and with {@code DB_UNAVAILABLE} when the server does not answer within
+   * the statement timeout + 1 s (a frozen server).
    */
   public Future<RowSet<Row>> query(Sql sql, Tuple params) {
-    return breaker.call(() -> {
-      count(1);
-      return pool.preparedQuery(sql.text()).execute(params);
-    });
+    return breaker.call(() -> statement(conn -> conn.preparedQuery(sql.text()).execute(params)));
   }
 
   public Future<Void> ping() {
-    return breaker.<RowSet<Row>>call(() -> {
-      count(1);
-      return pool.query("SELECT 1").execute();
-    }).mapEmpty();
+    return breaker.call(() -> statement(conn -> conn.query("SELECT 1").execute())).mapEmpty();
+  }
+
+  /**
+   * Runs {@code run} on a pooled connection, the wait for the connection and the statement timed
+   * apart: the wait is bounded by the pool wait timeout (then {@code DB_POOL_EXHAUSTED}, load), the
+   * statement by {@link #answerTimeoutMs} (then a {@link java.util.concurrent.TimeoutException}, an
+   * outage). A long queue in a busy pool is so never taken for a database that does not answer. The
+   * connection goes back to the pool only when its statement really ended.
+   */
+  private Future<RowSet<Row>> statement(Function<SqlConnection, Future<RowSet<Row>>> run) {
+    count(1);
+    return acquire().compose(conn -> {
+      Future<RowSet<Row>> f;
+      try {
+        f = run.apply(conn);
+      } catch (RuntimeException e) {
+        f = Future.failedFuture(e);
+      }
+      f.onComplete(ar -> release(conn));
+      return f.timeout(answerTimeoutMs, TimeUnit.MILLISECONDS);
+    });
+  }
+
+  /** A pooled connection, counted as busy until {@link #release}; its failure classified by {@link #acquireFailure}. */
+  Future<SqlConnection> acquire() {
+    return pool.getConnection()
+        .andThen(ar -> {
+          if (ar.succeeded()) {
+            busy.incrementAndGet();
+          }
+        })
+        .recover(t -> Future.failedFuture(acquireFailure(t)));
+  }
+
+  void release(SqlConnection conn) {
+    busy.decrementAndGet();
+    conn.close();
   }
 
   /**
@@ -139,6 +183,19 @@ public final class Db {
     return breaker;
   }
 
+  /**
+   * Vert.x fails a request that waited past the pool's connection timeout with a bare
+   * {@link NoStackTraceThrowable} (no type of its own); so does a closed pool, and only this Db closes
+   * its pool. It is exhaustion (load) when every connection was busy with a statement of ours; with
+   * room in the pool, no connection came because the server did not finish opening one (a frozen
+   * server): that stays an outage, like every failure to open a connection (refused, timed out,
+   * rejected by the server).
+   */
+  private Throwable acquireFailure(Throwable t) {
+    boolean waitTimeout = !closed && t.getClass() == NoStackTraceThrowable.class;
+    return waitTimeout && busy.get() >= poolSize ? new PoolExhaustion.WaitTimeout(t) : t;
+  }
+
   public long roundTrips() {
     return roundTrips.get();
   }
@@ -148,6 +205,7 @@ public final class Db {
   }
 
   public Future<Void> close() {
+    closed = true;
     Breakers.jvm().unregister(breaker);
     breaker.close();
     return pool.close();

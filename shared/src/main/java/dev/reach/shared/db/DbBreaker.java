@@ -29,8 +29,9 @@ import java.util.logging.Logger;
  * constraint violation is an answer, not an outage, and an exhausted pool is load. After
  * {@code REACH_DB_BREAKER_FAILURES} such failures in a row it opens: calls fail at once with
  * {@code DB_CIRCUIT_OPEN} for {@code REACH_DB_BREAKER_RESET_MS}, then one half-open probe decides.
- * A call not answered within the pool wait timeout plus the statement timeout (plus a second for the
- * network) counts as a failure, so a frozen server is down even though no connection error arrives.
+ * A statement not answered within the statement timeout plus a second ({@link Db} times it, apart
+ * from the wait for a pooled connection) counts as a failure, so a frozen server is down even though
+ * no connection error arrives.
  *
  * <p>Vert.x's breaker runs its open/half-open/close handlers inside its own lock, so they only
  * note the change; the log line and the listeners are handed to {@link BreakerEvents} and run after
@@ -54,7 +55,7 @@ public final class DbBreaker implements Breaker {
     this.resetMs = cfg.dbBreakerResetMs();
     CircuitBreakerOptions options = new CircuitBreakerOptions()
         .setMaxFailures(cfg.dbBreakerFailures())
-        .setTimeout(cfg.dbPoolWaitTimeoutMs() + cfg.dbStatementTimeoutMs() + 1_000)
+        .setTimeout(-1) // Db times the statement itself, not the wait for a connection
         .setResetTimeout(cfg.dbBreakerResetMs())
         .setFallbackOnFailure(false)
         .setNotificationAddress(null);
@@ -76,7 +77,7 @@ public final class DbBreaker implements Breaker {
       return new ReachException(ErrorCode.DB_CIRCUIT_OPEN, "database circuit breaker is open, retry later", null,
           Math.max(500, resetMs), t);
     }
-    if (t instanceof TimeoutException) {
+    if (notAnswered(t)) {
       return new ReachException(ErrorCode.DB_UNAVAILABLE, "database did not answer in time, retry later", null, 2_000, t);
     }
     return DbErrors.classify(t);
@@ -88,10 +89,12 @@ public final class DbBreaker implements Breaker {
       return false;
     }
     Throwable t = f.cause();
-    if (t instanceof TimeoutException) {
-      return true;
-    }
-    return DbErrors.classify(t).code() == ErrorCode.DB_UNAVAILABLE;
+    return notAnswered(t) || DbErrors.classify(t).code() == ErrorCode.DB_UNAVAILABLE;
+  }
+
+  /** A statement timed out by {@link Db} (or by a breaker timeout, should one be set). */
+  private static boolean notAnswered(Throwable t) {
+    return t instanceof java.util.concurrent.TimeoutException || t instanceof TimeoutException;
   }
 
   /** Runs inside Vert.x's breaker lock: notes the change, hands the log line and listeners off. */

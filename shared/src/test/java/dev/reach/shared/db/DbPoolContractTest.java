@@ -220,6 +220,54 @@ class DbPoolContractTest {
   }
 
   @Test
+  void aWaitLongerThanTheStatementTimeoutIsNotAnOutage() throws Exception {
+    // a statement not answered within 100 ms + 1 s is an outage; a wait for a connection is not,
+    // however long: these wait 2 s for the pool's one connection, which the test holds (idle)
+    ReachConfig cfg = PostgresFixture.config(Map.of(
+        "REACH_DB_POOL_SIZE", "1",
+        "REACH_DB_STATEMENT_TIMEOUT_MS", "100",
+        "REACH_DB_POOL_WAIT_TIMEOUT_MS", "2000",
+        "REACH_DB_BREAKER_FAILURES", "3"));
+    Db db = db(cfg);
+    io.vertx.sqlclient.SqlConnection held = result(db.acquire()); // busy, as if a statement of the Db held it
+    try {
+      List<Future<RowSet<Row>>> waiting = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        waiting.add(db.query(PROBE.get("select_one"), Tuple.tuple()));
+      }
+      result(Future.join(waiting).otherwiseEmpty());
+      for (Future<RowSet<Row>> f : waiting) {
+        assertThat(failure(f).code()).isEqualTo(ErrorCode.DB_POOL_EXHAUSTED);
+      }
+      assertThat(db.breaker().state()).isEqualTo(BreakerState.CLOSED);
+      assertThat(db.breaker().describe().getInteger("failure_count")).isZero();
+    } finally {
+      db.release(held);
+    }
+    result(db.query(PROBE.get("select_one"), Tuple.tuple()));
+  }
+
+  @Test
+  void aServerThatNeverFinishesOpeningAConnectionIsAnOutage() throws Exception {
+    // a frozen server: TCP connects (the kernel accepts), the Postgres handshake is never answered;
+    // the pool has room, so the wait timeout is no exhaustion but the database not answering
+    try (ServerSocket frozen = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      ReachConfig cfg = ReachConfig.from(Map.of(
+          "REACH_DB_URL", "postgresql://reach:s3cret-pw@127.0.0.1:" + frozen.getLocalPort() + "/reach",
+          "REACH_DB_POOL_WAIT_TIMEOUT_MS", "300",
+          "REACH_DB_BREAKER_FAILURES", "3",
+          "REACH_DB_BREAKER_RESET_MS", "600000"), 0);
+      Db db = db(cfg);
+      for (int i = 0; i < 3; i++) {
+        Future<RowSet<Row>> f = db.query(PROBE.get("select_one"), Tuple.tuple());
+        result(f.otherwiseEmpty());
+        assertThat(failure(f).code()).isEqualTo(ErrorCode.DB_UNAVAILABLE);
+      }
+      await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> db.breaker().state() == BreakerState.OPEN);
+    }
+  }
+
+  @Test
   void circuitBreakerIsOpen() throws Exception {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {
