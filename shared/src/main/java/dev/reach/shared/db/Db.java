@@ -2,6 +2,7 @@ package dev.reach.shared.db;
 
 import dev.reach.shared.breaker.Breakers;
 import dev.reach.shared.config.ReachConfig;
+import dev.reach.shared.error.PoolExhaustion;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.NoStackTraceThrowable;

@@ -1,6 +1,5 @@
 package dev.reach.shared.error;
 
-import dev.reach.shared.db.PoolExhaustion;
 import io.vertx.pgclient.PgException;
 
 /**

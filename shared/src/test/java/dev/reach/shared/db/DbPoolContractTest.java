@@ -7,6 +7,7 @@ import dev.reach.shared.breaker.BreakerState;
 import dev.reach.shared.breaker.Breakers;
 import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.error.ErrorCode;
+import dev.reach.shared.error.PoolExhaustion;
 import dev.reach.shared.error.ReachException;
 import dev.reach.shared.testing.PostgresFixture;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package dev.reach.shared.db;
+package dev.reach.shared.error;
 
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
@@ -9,10 +9,10 @@ import java.lang.reflect.Modifier;
  * Recognises Vert.x's two "no connection for you" failures of a pool — load, not an outage:
  * <ul>
  *   <li>the wait queue is full: a {@link ConnectionPoolTooBusyException}, by type;
- *   <li>a request waited longer than the pool's connection timeout. {@link Db} takes its connections
+ *   <li>a request waited longer than the pool's connection timeout. {@link dev.reach.shared.db.Db} takes its connections
  *       with {@code getConnection()}, which vertx-sql-client 5.0 fails with a bare
- *       {@code NoStackTraceThrowable}; {@link Db} turns that into a {@link WaitTimeout} (by type and
- *       by the stage it came from — see {@link Db}). A statement run on the pool itself
+ *       {@code NoStackTraceThrowable}; {@link dev.reach.shared.db.Db} turns that into a {@link WaitTimeout} (by type and
+ *       by the stage it came from — see {@link dev.reach.shared.db.Db}). A statement run on the pool itself
  *       ({@code pool.preparedQuery}) is failed with one shared {@code VertxException} instance
  *       ({@code SqlConnectionPool.POOL_QUERY_TIMEOUT_EXCEPTION}), recognised by identity; should a later
  *       version drop that field, a plain {@code VertxException} with the same text is the fallback, and
@@ -50,13 +50,13 @@ public final class PoolExhaustion {
   public static final class WaitTimeout extends VertxException {
     private static final long serialVersionUID = 1L;
 
-    WaitTimeout(Throwable cause) {
+    public WaitTimeout(Throwable cause) {
       super("no pooled connection became free within the pool wait timeout", cause, true);
     }
   }
 
   /** Whether the wait timeout is recognised by identity (true with the vertx-sql-client this build uses). */
-  static boolean waitTimeoutByIdentity() {
+  public static boolean waitTimeoutByIdentity() {
     return WAIT_TIMEOUT != null;
   }
 
