@@ -28,7 +28,7 @@ class StoreSignalsTest {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.headers().get("Content-Type")).startsWith("text/plain; version=0.0.4");
     assertThat(r.body().toString())
-        .contains("reach_breaker_state{name=\"reach-db\",service=\"artifact-store\"} 0.0")
+        .contains("reach_breaker_state{name=\"database\",service=\"artifact-store\"} 0.0")
         .contains("reach_db_query_seconds_count");
   }
 

@@ -2,6 +2,7 @@ package dev.reach.cli;
 
 import dev.reach.cli.logging.Logging;
 import dev.reach.shared.config.ConfigException;
+import dev.reach.shared.logging.Redactor;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -97,12 +98,12 @@ public final class ReachCtl implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     if (e instanceof CliException ce) {
-      err.println(ce.getMessage());
+      err.println(Redactor.redact(ce.getMessage())); // may carry a failure's message: no credentials
       err.flush();
       return ce.exitCode();
     }
     LOG.log(Level.SEVERE, "reachctl " + commandLine.getCommandName() + " failed", e);
-    err.println("reachctl " + commandLine.getCommandName() + ": " + Futures.describe(e));
+    err.println("reachctl " + commandLine.getCommandName() + ": " + Redactor.redact(Futures.describe(e)));
     err.flush();
     return ExitCodes.FAILED;
   }

@@ -3,6 +3,7 @@ package dev.reach.cli;
 import dev.reach.shared.cluster.ClusterBootstrap;
 import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.health.HealthHttpServer;
+import dev.reach.shared.logging.Redactor;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -57,6 +58,7 @@ public final class ServiceCommand implements Callable<Integer> {
   public Integer call() {
     // A bad value stops here, before anything starts (ConfigException: exit 2, naming the variable).
     ReachConfig cfg = ReachConfig.from(cli.env(), kind.defaultHttpPort());
+    Redactor.registerEnvironment(cli.env()); // the database password and tokens never reach the log
     StopSignal stop = cli.stopSignals().get();
     Vertx vertx = null;
     try {

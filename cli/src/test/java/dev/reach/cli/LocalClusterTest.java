@@ -184,8 +184,8 @@ class LocalClusterTest {
     assertThat(metrics.body())
         .containsPattern("(?m)^reach_lease_grants_total [1-9]")
         .contains("reach_orchestrator_leader 1.0")
-        .contains("reach_breaker_state{name=\"reach-db\",service=\"artifact-store\"} 0.0")
-        .contains("reach_breaker_state{name=\"reach-db\",service=\"orchestrator\"} 0.0")
+        .contains("reach_breaker_state{name=\"database\",service=\"artifact-store\"} 0.0")
+        .contains("reach_breaker_state{name=\"database\",service=\"orchestrator\"} 0.0")
         .contains("vertx_eventbus_handlers")
         .contains("vertx_pool_in_use{pool_name=\"reach-pool\",pool_type=\"sql\"}");
     assertThat(Files.exists(c.dataDir().resolve("runners/dev-runner-1"))).isTrue();

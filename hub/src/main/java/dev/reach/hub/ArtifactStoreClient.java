@@ -1,10 +1,13 @@
 package dev.reach.hub;
 
+import dev.reach.shared.breaker.BreakerSettings;
+import dev.reach.shared.breaker.DependencyBreaker;
 import dev.reach.shared.bus.Addresses;
 import dev.reach.shared.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 
 /** Reads attempt logs from the artifact store over the event bus, one bounded slice at a time. */
 final class ArtifactStoreClient {
@@ -13,8 +16,16 @@ final class ArtifactStoreClient {
 
   private final BusClient bus;
 
-  ArtifactStoreClient(Vertx vertx, long timeoutMs) {
-    this.bus = new BusClient(vertx, timeoutMs, ErrorCode.ARTIFACT_STORE_UNAVAILABLE);
+  private final DependencyBreaker breaker;
+
+  ArtifactStoreClient(Vertx vertx, long timeoutMs, BreakerSettings breakerSettings, Clock clock) {
+    this.breaker = BusClient.breaker("hub:artifact-store", breakerSettings, clock, ErrorCode.ARTIFACT_STORE_UNAVAILABLE);
+    this.bus = new BusClient(vertx, timeoutMs, ErrorCode.ARTIFACT_STORE_UNAVAILABLE, breaker);
+  }
+
+  /** The breaker in front of every request to the artifact store. */
+  DependencyBreaker breaker() {
+    return breaker;
   }
 
   Future<LogSlice> readLog(String jobId, int attempt, long offset) {

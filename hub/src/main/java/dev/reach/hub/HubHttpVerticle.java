@@ -24,6 +24,7 @@ final class HubHttpVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(HubHttpVerticle.class.getName());
   private final ReachNode node;
   private final OrchestratorClient orchestrator;
+  private final ArtifactStoreClient artifacts;
   private final Lifecycle lifecycle;
   private final int port;
   private final AdminAuth adminAuth;
@@ -33,20 +34,21 @@ final class HubHttpVerticle extends VerticleBase {
   private HttpServer server;
 
   /** {@code port} is a fixed port (see {@code ListenPort}), so a restarted worker joins the same one. */
-  HubHttpVerticle(ReachNode node, OrchestratorClient orchestrator, Lifecycle lifecycle, int port, AdminAuth adminAuth,
-      Supplier<JsonObject> worker) {
+  HubHttpVerticle(ReachNode node, OrchestratorClient orchestrator, ArtifactStoreClient artifacts, Lifecycle lifecycle,
+      int port, AdminAuth adminAuth, Supplier<JsonObject> worker) {
     this.node = node;
     this.port = port;
     this.adminAuth = adminAuth;
     this.worker = worker;
     this.orchestrator = orchestrator;
+    this.artifacts = artifacts;
     this.lifecycle = lifecycle;
   }
 
   @Override
   public Future<?> start() {
     ReachConfig cfg = node.config();
-    logs = new LogHandler(vertx, orchestrator, new ArtifactStoreClient(vertx, cfg.requestTimeoutMs()), lifecycle::isDraining);
+    logs = new LogHandler(vertx, orchestrator, artifacts, lifecycle::isDraining);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(cfg.httpHost())
         .setPort(port)

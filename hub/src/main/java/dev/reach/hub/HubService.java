@@ -5,6 +5,10 @@ import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.heal.VerticleSupervisor;
 import dev.reach.shared.health.DeepChecks;
 import dev.reach.shared.health.HealthRegistry;
+import dev.reach.shared.breaker.Breaker;
+import dev.reach.shared.breaker.BreakerSettings;
+import dev.reach.shared.breaker.Breakers;
+import dev.reach.shared.breaker.DependencyBreaker;
 import dev.reach.shared.health.Lifecycle;
 import dev.reach.shared.health.LifecycleState;
 import dev.reach.shared.http.ListenPort;
@@ -14,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.List;
 
 /**
  * The hub: Reach's HTTP front door. It owns nothing durable — it validates requests, forwards
@@ -23,6 +28,10 @@ import java.util.function.Supplier;
  * {@code HEALTHY}; {@link #stop()} moves it to {@code DRAINING} (not ready; submissions, cancels and
  * requeues answer {@code 503 SHUTTING_DOWN}), lets the requests in flight finish, closes the
  * connections, and ends {@code STOPPED}.
+ *
+ * <p>Requests to the orchestrator and to the artifact store pass through a {@link DependencyBreaker}
+ * each ({@code hub:orchestrator}, {@code hub:artifact-store}; {@code REACH_BREAKER_*}), registered in
+ * {@link Breakers#jvm()} while the hub runs.
  */
 public final class HubService {
   /** The service's name in its lifecycle (and readiness check {@code lifecycle.hub}). */
@@ -32,9 +41,12 @@ public final class HubService {
   private final VerticleSupervisor<HubHttpVerticle> http;
   private final Lifecycle lifecycle;
   private final int port;
+  private final List<Breaker> breakers;
   private Future<Void> stopped;
 
-  private HubService(ReachNode node, VerticleSupervisor<HubHttpVerticle> http, Lifecycle lifecycle, int port) {
+  private HubService(ReachNode node, VerticleSupervisor<HubHttpVerticle> http, Lifecycle lifecycle, int port,
+      List<Breaker> breakers) {
+    this.breakers = breakers;
     this.node = node;
     this.http = http;
     this.lifecycle = lifecycle;
@@ -49,7 +61,11 @@ public final class HubService {
   public static Future<HubService> deploy(ReachNode node) {
     ReachConfig cfg = node.config();
     Lifecycle lifecycle = node.health().lifecycle(SERVICE, node.clock());
-    OrchestratorClient orchestrator = new OrchestratorClient(node.vertx(), cfg.requestTimeoutMs());
+    BreakerSettings breakerSettings = BreakerSettings.dependencies(cfg);
+    long timeoutMs = cfg.requestTimeoutMs();
+    OrchestratorClient orchestrator = new OrchestratorClient(node.vertx(), timeoutMs, breakerSettings, node.clock());
+    ArtifactStoreClient artifacts = new ArtifactStoreClient(node.vertx(), timeoutMs, breakerSettings, node.clock());
+    List<Breaker> own = List.of(orchestrator.breaker(), artifacts.breaker());
     AdminAuth adminAuth = new AdminAuth(orchestrator, cfg.adminToken(), node.clock());
     int port;
     try {
@@ -57,6 +73,7 @@ public final class HubService {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    own.forEach(Breakers.jvm()::register);
     AtomicReference<VerticleSupervisor<HubHttpVerticle>> self = new AtomicReference<>();
     Supplier<JsonObject> worker = () -> new JsonObject()
         .put("component", HubRouter.WORKER_COMPONENT)
@@ -64,7 +81,7 @@ public final class HubService {
         .put("deployment_id", self.get() == null ? null : self.get().deploymentId())
         .put("instances", self.get() == null ? 0 : self.get().instances().size());
     VerticleSupervisor<HubHttpVerticle> http = new VerticleSupervisor<>(node.vertx(), HubRouter.WORKER_COMPONENT,
-        () -> new HubHttpVerticle(node, orchestrator, lifecycle, port, adminAuth, worker),
+        () -> new HubHttpVerticle(node, orchestrator, artifacts, lifecycle, port, adminAuth, worker),
         new DeploymentOptions(), cfg.watchdogStuckMs(), () -> null);
     self.set(http);
     return http.deploy()
@@ -76,12 +93,18 @@ public final class HubService {
                   HealthRegistry.CHECK_TIMEOUT_MS))
               .dependency(DeepChecks.busRoundTrip("hub.artifact-store", node.vertx(), Addresses.ARTIFACT_ENDPOINT,
                   HealthRegistry.CHECK_TIMEOUT_MS));
+          for (Breaker b : own) {
+            node.health().breaker(b.describe().getString("name"), b::describe);
+          }
           node.watchdog().supervise(http);
           node.health().announce();
           lifecycle.moveTo(LifecycleState.HEALTHY, "listening on port " + port);
-          return new HubService(node, http, lifecycle, port);
+          return new HubService(node, http, lifecycle, port, own);
         })
-        .onFailure(t -> lifecycle.moveTo(LifecycleState.CRASHING, "start failed: " + t.getMessage()));
+        .onFailure(t -> {
+          own.forEach(Breakers.jvm()::unregister);
+          lifecycle.moveTo(LifecycleState.CRASHING, "start failed: " + t.getMessage());
+        });
   }
 
   /** The port the HTTP server listens on (the one chosen at start when {@code REACH_HTTP_PORT=0}). */
@@ -97,6 +120,11 @@ public final class HubService {
   /** The hub's lifecycle. */
   public Lifecycle lifecycle() {
     return lifecycle;
+  }
+
+  /** The hub's breakers in front of the orchestrator and the artifact store (also in {@link Breakers#jvm()} while it runs). */
+  List<Breaker> breakers() {
+    return breakers;
   }
 
   /** Counters of the log streams (for tests; later for metrics). */
@@ -115,7 +143,11 @@ public final class HubService {
       ReadinessChecks.unregister(node);
       node.watchdog().unsupervise(HubRouter.WORKER_COMPONENT);
       stopped = http.undeploy()
-          .andThen(ar -> lifecycle.moveTo(LifecycleState.STOPPED, "stopped"));
+          .andThen(ar -> {
+            breakers.forEach(Breakers.jvm()::unregister);
+            breakers.forEach(b -> node.health().unregister(b.describe().getString("name")));
+            lifecycle.moveTo(LifecycleState.STOPPED, "stopped");
+          });
     }
     return stopped;
   }

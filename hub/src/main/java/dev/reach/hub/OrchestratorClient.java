@@ -1,18 +1,29 @@
 package dev.reach.hub;
 
+import dev.reach.shared.breaker.BreakerSettings;
+import dev.reach.shared.breaker.DependencyBreaker;
 import dev.reach.shared.bus.Addresses;
 import dev.reach.shared.error.ErrorCode;
 import dev.reach.shared.spec.RunSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 
 /** The orchestrator's request/reply addresses, as the hub uses them. Replies are passed on as they come. */
 final class OrchestratorClient {
   private final BusClient bus;
 
-  OrchestratorClient(Vertx vertx, long timeoutMs) {
-    this.bus = new BusClient(vertx, timeoutMs, ErrorCode.ORCHESTRATOR_UNAVAILABLE);
+  private final DependencyBreaker breaker;
+
+  OrchestratorClient(Vertx vertx, long timeoutMs, BreakerSettings breakerSettings, Clock clock) {
+    this.breaker = BusClient.breaker("hub:orchestrator", breakerSettings, clock, ErrorCode.ORCHESTRATOR_UNAVAILABLE);
+    this.bus = new BusClient(vertx, timeoutMs, ErrorCode.ORCHESTRATOR_UNAVAILABLE, breaker);
+  }
+
+  /** The breaker in front of every request to the orchestrator. */
+  DependencyBreaker breaker() {
+    return breaker;
   }
 
   /** Replies {@code {"id", "created"}}. */

@@ -114,7 +114,7 @@ class OrchestratorSignalsTest {
     assertThat(text).contains(
         "reach_lease_grants_total", "reach_lease_renewals_total", "reach_lease_expirations_total{reason=\"lease_expired\"}",
         "reach_stale_completions_refused_total", "reach_orchestrator_leader 1.0",
-        "reach_breaker_state{name=\"reach-db\",service=\"orchestrator\"} 0.0", "reach_db_query_seconds_count",
+        "reach_breaker_state{name=\"database\",service=\"orchestrator\"} 0.0", "reach_db_query_seconds_count",
         "reach_queue_depth", "reach_queue_oldest_age_seconds", "reach_runners_available", "reach_runner_slots_capacity",
         "reach_runner_slots_busy", "vertx_pool_in_use{pool_name=\"reach-pool\",pool_type=\"sql\"}");
 

@@ -1,23 +1,29 @@
 package dev.reach.cli.logging;
 
+import dev.reach.shared.logging.RedactingFormatter;
+import dev.reach.shared.logging.Redactor;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
 
 /**
  * java.util.logging for reachctl: one line per record on stderr, INFO for Reach and Vert.x,
- * WARNING for Hazelcast, Netty and the embedded Postgres (zonky, bridged from SLF4J). Called once,
- * by {@link dev.reach.cli.ReachCtl#main}; in-process callers (tests) keep their own logging.
+ * WARNING for Hazelcast, Netty and the embedded Postgres (zonky, bridged from SLF4J), credentials
+ * masked ({@link Redactor}: URL passwords, bearer tokens, {@code password=}/{@code token=} pairs,
+ * and the secrets of the environment — {@code REACH_DB_URL}'s password, {@code REACH_*TOKEN*} …).
+ * Called once, by {@link dev.reach.cli.ReachCtl#main}, so every service JVM logs this way;
+ * in-process callers (tests) keep their own logging.
  */
 public final class Logging {
   /** Loggers whose level was set; JUL holds loggers weakly, so keep them. */
@@ -32,11 +38,9 @@ public final class Logging {
     }
     done = true;
     LogManager.getLogManager().reset();
+    Redactor.registerEnvironment(System.getenv());
     Logger root = Logger.getLogger("");
-    Handler handler = new ConsoleHandler(); // writes to System.err, flushes every record
-    handler.setFormatter(new OneLine());
-    handler.setLevel(Level.ALL);
-    root.addHandler(handler);
+    root.addHandler(handler(System.err));
     root.setLevel(Level.INFO);
     level("dev.reach", Level.INFO);
     level("io.vertx", Level.INFO);
@@ -47,6 +51,28 @@ public final class Logging {
     level("io.netty", Level.WARNING);
     level("io.zonky", Level.WARNING);
     level("org.postgresql", Level.WARNING);
+  }
+
+  /**
+   * The one handler of a reachctl JVM: one line per record on {@code out}, flushed at once (like a
+   * ConsoleHandler), every record passed through {@link RedactingFormatter} so database passwords,
+   * tokens and registered secrets never reach the log. Closing it flushes and leaves {@code out} open.
+   */
+  static Handler handler(OutputStream out) {
+    StreamHandler handler = new StreamHandler(out, new RedactingFormatter(new OneLine())) {
+      @Override
+      public synchronized void publish(LogRecord r) {
+        super.publish(r);
+        flush();
+      }
+
+      @Override
+      public synchronized void close() {
+        flush(); // System.err stays open for whatever is printed after logging shuts down
+      }
+    };
+    handler.setLevel(Level.ALL);
+    return handler;
   }
 
   private static void level(String name, Level level) {

@@ -1,5 +1,6 @@
 package dev.reach.shared.config;
 
+import dev.reach.shared.logging.Redactor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -81,9 +82,10 @@ public final class EnvReader {
     problems.add(text);
   }
 
+  /** Throws a {@link ConfigException} naming every problem; credentials in the values echoed are masked. */
   public void validate() {
     if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
+      throw new ConfigException(problems.stream().map(Redactor::redact).toList());
     }
   }
 }

@@ -73,7 +73,14 @@ public record ReachConfig(
     long alertLeaderMissingMs,
     long runnerAliveWindowMs,
     long metricsSampleMs,
-    long artifactMinFreeDiskBytes) {
+    long artifactMinFreeDiskBytes,
+
+    int dbPoolMaxWaitQueue,
+    long dbPoolWaitTimeoutMs,
+    long dbIdleTimeoutMs,
+    int breakerFailures,
+    int breakerSuccesses,
+    long breakerResetMs) {
 
   public static final String DEFAULT_DB_URL = "postgresql://reach:reach@127.0.0.1:5432/reach";
   public static final long DEFAULT_LEASE_TTL_MS = 15_000;
@@ -174,6 +181,12 @@ public record ReachConfig(
     long aliveWindow = r.longValue("REACH_RUNNER_ALIVE_WINDOW_MS", 60_000, 1_000, 86_400_000);
     long sampleMs = r.longValue("REACH_METRICS_SAMPLE_MS", 5_000, 100, 3_600_000);
     long storeMinFree = r.longValue("REACH_ARTIFACT_MIN_FREE_DISK_BYTES", 256L * 1024 * 1024, 0, 1L << 50);
+    int maxWaitQueue = r.intValue("REACH_DB_POOL_MAX_WAIT_QUEUE", 10_000, 0, 1_000_000);
+    long poolWait = r.longValue("REACH_DB_POOL_WAIT_TIMEOUT_MS", 5_000, 10, 600_000);
+    long idleTimeout = r.longValue("REACH_DB_IDLE_TIMEOUT_MS", 0, 0, 86_400_000);
+    int depFailures = r.intValue("REACH_BREAKER_FAILURES", 5, 1, 1000);
+    int depSuccesses = r.intValue("REACH_BREAKER_SUCCESSES", 2, 1, 1000);
+    long depReset = r.longValue("REACH_BREAKER_RESET_MS", 60_000, 100, 3_600_000);
     r.validate();
     return new ReachConfig(
         db, poolSize, connectTimeout, statementTimeout, clusterName, host, publicHost, clusterPort, members, ebPort,
@@ -182,7 +195,8 @@ public record ReachConfig(
         drain, sharePercent / 100.0, massMin, clockJump, minFree, retryTries, retryMax, retention, retentionInterval,
         blobGrace, watchdogInterval, watchdogStuck, healMax, healWindow, healCooldown, churnThreshold, churnWindow,
         healthCache, adminToken, critFailures, critCooldown, warnFailures, warnCooldown, infoFailures, infoCooldown, webhook,
-        webhookTimeout, webhookTries, webhookBackoff, leaderMissing, aliveWindow, sampleMs, storeMinFree);
+        webhookTimeout, webhookTries, webhookBackoff, leaderMissing, aliveWindow, sampleMs, storeMinFree,
+        maxWaitQueue, poolWait, idleTimeout, depFailures, depSuccesses, depReset);
   }
 
   private static String defaultRunnerId() {

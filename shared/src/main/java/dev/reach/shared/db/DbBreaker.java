@@ -1,5 +1,9 @@
 package dev.reach.shared.db;
 
+import dev.reach.shared.breaker.Breaker;
+import dev.reach.shared.breaker.BreakerEvents;
+import dev.reach.shared.breaker.BreakerState;
+import dev.reach.shared.breaker.BreakerTransition;
 import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.error.DbErrors;
 import dev.reach.shared.error.ErrorCode;
@@ -16,33 +20,42 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The circuit breaker in front of the database. Only failures that mean "the database cannot be
  * reached" count (connection errors, timeouts, a server shutting down) — a refused transition or a
- * constraint violation is an answer, not an outage. After {@code REACH_DB_BREAKER_FAILURES} such
- * failures in a row it opens: calls fail at once with {@code DB_CIRCUIT_OPEN} for
- * {@code REACH_DB_BREAKER_RESET_MS}, then one half-open probe decides. A call the server does not
- * answer within the statement timeout (plus a second for the network) counts as a failure, so a
- * frozen server is down even though no connection error ever arrives.
+ * constraint violation is an answer, not an outage, and an exhausted pool is load. After
+ * {@code REACH_DB_BREAKER_FAILURES} such failures in a row it opens: calls fail at once with
+ * {@code DB_CIRCUIT_OPEN} for {@code REACH_DB_BREAKER_RESET_MS}, then one half-open probe decides.
+ * A statement not answered within the statement timeout plus a second ({@link Db} times it, apart
+ * from the wait for a pooled connection) counts as a failure, so a frozen server is down even though
+ * no connection error arrives.
+ *
+ * <p>Vert.x's breaker runs its open/half-open/close handlers inside its own lock, so they only
+ * note the change; the log line and the listeners are handed to {@link BreakerEvents} and run after
+ * it, in order, on no caller's thread.
  */
-public final class DbBreaker {
+public final class DbBreaker implements Breaker {
+  /** Its name in the {@link dev.reach.shared.breaker.Breakers} registry, {@code reach_breaker_state} and {@code breaker_open.database}. */
+  public static final String NAME = "database";
   private static final Logger LOG = Logger.getLogger(DbBreaker.class.getName());
-  /** The breaker's name (in {@code reach_breaker_state} and {@code breaker_open.reach-db}). */
-  public static final String NAME = "reach-db";
 
   private final CircuitBreaker breaker;
+  private final int maxFailures;
   private final long resetMs;
   private final AtomicLong opened = new AtomicLong();
   private final AtomicLong openedAtMs = new AtomicLong(-1);
   private final CopyOnWriteArrayList<Consumer<CircuitBreakerState>> listeners = new CopyOnWriteArrayList<>();
+  private BreakerState last = BreakerState.CLOSED; // written only inside Vert.x's breaker lock
 
   DbBreaker(Vertx vertx, ReachConfig cfg) {
+    this.maxFailures = cfg.dbBreakerFailures();
     this.resetMs = cfg.dbBreakerResetMs();
     CircuitBreakerOptions options = new CircuitBreakerOptions()
         .setMaxFailures(cfg.dbBreakerFailures())
-        .setTimeout(cfg.dbStatementTimeoutMs() + 1_000)
+        .setTimeout(-1) // Db times the statement itself, not the wait for a connection
         .setResetTimeout(cfg.dbBreakerResetMs())
         .setFallbackOnFailure(false)
         .setNotificationAddress(null);
@@ -64,60 +77,87 @@ public final class DbBreaker {
       return new ReachException(ErrorCode.DB_CIRCUIT_OPEN, "database circuit breaker is open, retry later", null,
           Math.max(500, resetMs), t);
     }
-    if (t instanceof TimeoutException) {
+    if (notAnswered(t)) {
       return new ReachException(ErrorCode.DB_UNAVAILABLE, "database did not answer in time, retry later", null, 2_000, t);
     }
     return DbErrors.classify(t);
   }
 
-  private static boolean isOutage(Future<?> f) {
+  /** Whether a call's outcome counts as the database being down: never an answer, never pool exhaustion. */
+  static boolean isOutage(Future<?> f) {
     if (f.succeeded()) {
       return false;
     }
     Throwable t = f.cause();
-    if (t instanceof TimeoutException) {
-      return true;
-    }
-    ReachException e = DbErrors.classify(t);
-    return e.code() == ErrorCode.DB_UNAVAILABLE;
+    return notAnswered(t) || DbErrors.classify(t).code() == ErrorCode.DB_UNAVAILABLE;
   }
 
+  /** A statement timed out by {@link Db} (or by a breaker timeout, should one be set). */
+  private static boolean notAnswered(Throwable t) {
+    return t instanceof java.util.concurrent.TimeoutException || t instanceof TimeoutException;
+  }
+
+  /** Runs inside Vert.x's breaker lock: notes the change, hands the log line and listeners off. */
   private void changed(CircuitBreakerState state) {
+    long now = System.currentTimeMillis();
+    BreakerState to = BreakerState.valueOf(state.name());
+    BreakerState from = last;
+    if (from == to) {
+      return; // a reset of a closed breaker: nothing changed
+    }
+    last = to;
+    String reason;
     if (state == CircuitBreakerState.OPEN) {
       opened.incrementAndGet();
-      openedAtMs.compareAndSet(-1, System.currentTimeMillis());
-      LOG.warning("database circuit breaker OPEN after " + breaker.failureCount() + " consecutive failures;"
-          + " writes answer DB_CIRCUIT_OPEN, probing again in " + resetMs + " ms");
+      openedAtMs.compareAndSet(-1, now); // since when the database is down, across half-open probes
+      reason = "after " + breaker.failureCount() + " consecutive failures; statements answer DB_CIRCUIT_OPEN,"
+          + " probing again in " + resetMs + " ms";
     } else if (state == CircuitBreakerState.CLOSED) {
       openedAtMs.set(-1);
-      LOG.info("database circuit breaker CLOSED: the database answers again");
+      reason = "the database answers again";
     } else {
-      LOG.info("database circuit breaker HALF_OPEN: probing the database");
+      reason = "probing the database";
     }
-    listeners.forEach(l -> l.accept(state));
+    BreakerTransition t = new BreakerTransition(NAME, from, to, now, reason);
+    BreakerEvents.post(() -> {
+      LOG.log(to == BreakerState.OPEN ? Level.WARNING : Level.INFO, t.toString());
+      listeners.forEach(l -> l.accept(state));
+    });
   }
 
-  /** Called on every state change (on a Vert.x thread). */
+  /** Called after every state change, in order, on the breaker events thread (never inside the breaker's lock). */
   public void onChange(Consumer<CircuitBreakerState> listener) {
     listeners.add(listener);
   }
 
-  public CircuitBreakerState state() {
-    return breaker.state();
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public BreakerState state() {
+    return BreakerState.valueOf(breaker.state().name());
   }
 
   public boolean isClosed() {
     return breaker.state() == CircuitBreakerState.CLOSED;
   }
 
-  /** For health payloads: state, failures, times opened, thresholds. */
+  /** For health payloads: the {@link Breaker#describe()} fields, plus {@code open_since_ms} (same as {@code opened_at_ms}). */
+  @Override
   public JsonObject describe() {
+    Long openedAt = openedAtMs.get() < 0 ? null : openedAtMs.get();
     return new JsonObject()
+        .put("name", NAME)
         .put("state", breaker.state().name())
         .put("failure_count", breaker.failureCount())
-        .put("times_opened", opened.get())
-        .put("open_since_ms", openedAtMs.get() < 0 ? null : openedAtMs.get())
-        .put("reset_ms", resetMs);
+        .put("failure_threshold", maxFailures)
+        .put("success_threshold", 1)
+        .put("reset_ms", resetMs)
+        .put("opened_at_ms", openedAt)
+        .put("open_since_ms", openedAt)
+        .put("times_opened", opened.get());
   }
 
   void close() {

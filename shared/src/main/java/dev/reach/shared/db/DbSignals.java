@@ -7,18 +7,18 @@ import dev.reach.shared.metrics.ReachMetrics;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 
 /**
- * A service's database signals: {@code reach_breaker_state{name="reach-db",service}} and the
+ * A service's database signals: {@code reach_breaker_state{name="database",service}} and the
  * alerts its breaker drives. Every time the breaker opens (after
  * {@code REACH_DB_BREAKER_FAILURES} unreachable calls in a row, or when a half-open probe fails
  * again) is one more failure of {@code database_unreachable} (CRITICAL) and of
- * {@code breaker_open.reach-db} (WARNING); closing is their success.
+ * {@code breaker_open.database} (WARNING); closing is their success.
  */
 public final class DbSignals {
   private DbSignals() {}
 
   public static void watch(Db db, String service, Alerts alerts, ReachMetrics metrics) {
     DbBreaker breaker = db.breaker();
-    metrics.breaker(DbBreaker.NAME, service, breaker::state);
+    metrics.breaker(DbBreaker.NAME, service, () -> CircuitBreakerState.valueOf(breaker.state().name()));
     String breakerKey = AlertKeys.breakerOpen(DbBreaker.NAME);
     breaker.onChange(state -> {
       if (state == CircuitBreakerState.OPEN) {

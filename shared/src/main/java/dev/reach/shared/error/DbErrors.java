@@ -3,16 +3,26 @@ package dev.reach.shared.error;
 import io.vertx.pgclient.PgException;
 
 /**
- * Classifies failures of database calls by SQL state, never by message text. Anything that is not
- * an error reported by the server (closed connection, refused connect, pool wait timeout) means
- * the database could not be reached: fail closed with a retryable {@code DB_UNAVAILABLE}.
+ * Classifies failures of database calls by SQL state, never by message text. A pool with no free
+ * connection for the request (wait queue full, or waited past {@code REACH_DB_POOL_WAIT_TIMEOUT_MS})
+ * is load: retryable {@code DB_POOL_EXHAUSTED}, and not an outage for the breaker. Anything else
+ * that is not an error reported by the server (closed connection, refused connect) means the
+ * database could not be reached: fail closed with a retryable {@code DB_UNAVAILABLE}.
  */
 public final class DbErrors {
+  /** Retry hint of {@code DB_POOL_EXHAUSTED}: a busy pool frees connections within a statement or so. */
+  public static final long POOL_RETRY_AFTER_MS = 1_000;
+
   private DbErrors() {}
 
   public static ReachException classify(Throwable t) {
     if (t instanceof ReachException re) {
       return re;
+    }
+    if (PoolExhaustion.isExhausted(t)) {
+      return new ReachException(ErrorCode.DB_POOL_EXHAUSTED, PoolExhaustion.isQueueFull(t)
+          ? "database pool exhausted: every connection is busy and the wait queue is full, retry later"
+          : "database pool exhausted: no connection became free in time, retry later", null, POOL_RETRY_AFTER_MS, t);
     }
     if (t instanceof PgException pg) {
       String state = pg.getSqlState() == null ? "" : pg.getSqlState();

@@ -31,6 +31,8 @@ public enum ErrorCode {
   INTERNAL(500, false),
   DB_UNAVAILABLE(503, true),
   DB_CIRCUIT_OPEN(503, true),
+  /** Every pooled connection is busy and the wait queue is full, or a request waited longer than REACH_DB_POOL_WAIT_TIMEOUT_MS: load, not an outage. */
+  DB_POOL_EXHAUSTED(503, true),
   NOT_LEADER(503, true),
   OUTAGE_CAP_REACHED(503, false),
   ORCHESTRATOR_UNAVAILABLE(503, true),
