@@ -54,7 +54,9 @@ final class HubRouter {
 
     node.health().mount(router);
     ReachMetrics.of(vertx).mount(router);
-    router.get("/").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    StaticHandler webroot = StaticHandler.create("webroot").setCachingEnabled(false);
+    router.get("/").handler(webroot);
+    router.get("/reach-api.js").handler(webroot);
 
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 500}) {

@@ -37,14 +37,6 @@ finish_killed() {
   exit 0
 }
 
-# before the spawn: a runner that stops us at once must not leave the job behind
-trap 'finish_killed runner_gone' TERM HUP INT PIPE
-
-setsid sh -c "$cmd" </dev/null 2>&1 &
-job=$!
-exec 1>&-
-echo "started $job" >&2
-
 now=0
 read_now() {
   local up rest
@@ -52,6 +44,24 @@ read_now() {
   up=${up/./}
   now=$((10#$up))
 }
+
+# A lease that ran out before the job could start (the runner froze between computing the deadline
+# and spawning us, longer than the kill margin) must never run the job, not even until the first
+# poll: by now the orchestrator may have given the job to another runner.
+read_now
+if [ "$now" -ge "$deadline" ]; then
+  echo "killed self_fenced" >&2
+  echo "exit 137" >&2
+  exit 0
+fi
+
+# before the spawn: a runner that stops us at once must not leave the job behind
+trap 'finish_killed runner_gone' TERM HUP INT PIPE
+
+setsid sh -c "$cmd" </dev/null 2>&1 &
+job=$!
+exec 1>&-
+echo "started $job" >&2
 
 poll=0.1
 fast=0

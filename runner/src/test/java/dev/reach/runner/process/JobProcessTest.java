@@ -246,6 +246,22 @@ class JobProcessTest {
   }
 
   @Test
+  void aDeadlinePassedBeforeTheSpawnNeverStartsTheJob() throws Exception {
+    java.nio.file.Path marker = state.resolve("ran");
+    long now = clock.nowCentis();
+    RecordingListener events = new RecordingListener();
+    JobProcess job = JobProcess.start(watcher, workspace, BASE_ENV, "touch " + marker + "; sleep 60", now - 1,
+        now + FAR, readers, events);
+    jobs.add(job);
+
+    ProcessEnd end = events.ended.get(15, TimeUnit.SECONDS);
+
+    assertThat(end.killedReason()).isEqualTo("self_fenced");
+    assertThat(events.started).as("no job process was ever spawned").isNotDone();
+    assertThat(java.nio.file.Files.exists(marker)).as("the command never ran").isFalse();
+  }
+
+  @Test
   void renewalBeforeTheDeadlineKeepsTheJobAlivePastIt() throws Exception {
     long now = clock.nowCentis();
     long original = now + 150;

@@ -53,6 +53,7 @@ public final class Watchdog {
   private final Map<String, Watched> watched = new ConcurrentHashMap<>();
   private final List<Consumer<RestartRecord>> listeners = new CopyOnWriteArrayList<>();
   private volatile ScheduledFuture<?> timer;
+  private long chains;
   private volatile boolean stopped;
 
   public Watchdog(Clock clock, Settings settings) {
@@ -73,8 +74,14 @@ public final class Watchdog {
     }
   }
 
-  public void unsupervise(String name) {
+  /** Stops watching {@code name}; with nothing left to watch the timer stops until the next {@link #supervise}. */
+  public synchronized void unsupervise(String name) {
     watched.remove(name);
+    if (watched.isEmpty() && timer != null) {
+      timer.cancel(false);
+      timer = null;
+      chains++;
+    }
   }
 
   /** Told about every restart attempt, after it is recorded. */
@@ -88,16 +95,25 @@ public final class Watchdog {
 
   public synchronized void stop() {
     stopped = true;
+    chains++;
     if (timer != null) {
       timer.cancel(false);
+      timer = null;
     }
   }
 
+  /** One chain of ticks at a time: a chain whose timer was cancelled (or replaced) ends after its tick. */
   private void schedule() {
+    long chain = ++chains;
     timer = WatchdogThread.schedule(() -> tick().onComplete(ar -> {
       synchronized (this) {
-        if (!stopped) {
+        if (chain != chains) {
+          return;
+        }
+        if (!stopped && !watched.isEmpty()) {
           schedule();
+        } else {
+          timer = null;
         }
       }
     }), settings.intervalMs(), TimeUnit.MILLISECONDS);
