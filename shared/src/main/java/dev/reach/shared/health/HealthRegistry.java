@@ -94,6 +94,7 @@ public final class HealthRegistry {
   public Lifecycle lifecycle(String service, Clock clock) {
     Lifecycle lifecycle = new Lifecycle(service, clock);
     lifecycles.put(service, lifecycle);
+    lifecycle.onChange(state -> lifecycleChanged());
     ready.register("lifecycle." + service, CHECK_TIMEOUT_MS, p -> {
       JsonObject data = lifecycle.describe();
       p.tryComplete(lifecycle.state().ready() ? Status.OK(data) : Status.KO(data));
@@ -137,6 +138,22 @@ public final class HealthRegistry {
   public synchronized void announce() {
     if (directory == null) {
       directory = new dev.reach.shared.node.NodeDirectory(vertx, this).start();
+    }
+  }
+
+  /**
+   * A lifecycle moved: cached payloads no longer say what is true, and the cluster's node directory
+   * hears it now rather than at the next periodic publish.
+   */
+  private void lifecycleChanged() {
+    summaryMemo.invalidate();
+    deepMemo.invalidate();
+    dev.reach.shared.node.NodeDirectory current;
+    synchronized (this) {
+      current = directory;
+    }
+    if (current != null) {
+      current.publishNow();
     }
   }
 

@@ -34,4 +34,9 @@ final class Memo<T> {
     value = compute.get();
     return new Hit<>(value, false, 0);
   }
+
+  /** Forgets the payload: the next caller computes afresh (a lifecycle changed, the cache is stale). */
+  synchronized void invalidate() {
+    value = null;
+  }
 }

@@ -25,6 +25,7 @@ public final class NodeDirectory {
   private final HealthRegistry health;
   private final String nodeId;
   private long timer = -1;
+  private volatile boolean stopped;
 
   public NodeDirectory(Vertx vertx, HealthRegistry health) {
     this.vertx = vertx;
@@ -40,12 +41,24 @@ public final class NodeDirectory {
   }
 
   public Future<Void> stop() {
+    stopped = true;
     vertx.cancelTimer(timer);
     return map().compose(m -> m.remove(nodeId)).mapEmpty();
   }
 
   private Future<AsyncMap<String, JsonObject>> map() {
     return vertx.sharedData().getAsyncMap(MAP);
+  }
+
+  /** Publishes this node's summary now (a lifecycle changed), besides the periodic publish. */
+  public void publishNow() {
+    if (!stopped) {
+      vertx.runOnContext(v -> {
+        if (!stopped) {
+          publish();
+        }
+      });
+    }
   }
 
   private void publish() {
