@@ -1,5 +1,7 @@
 package dev.reach.hub;
 
+import dev.reach.shared.alert.Alerts;
+import dev.reach.shared.alert.HealAlerts;
 import dev.reach.shared.bus.Addresses;
 import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.heal.VerticleSupervisor;
@@ -16,6 +18,7 @@ import dev.reach.shared.node.ReachNode;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.List;
@@ -32,6 +35,9 @@ import java.util.List;
  * <p>Requests to the orchestrator and to the artifact store pass through a {@link DependencyBreaker}
  * each ({@code hub:orchestrator}, {@code hub:artifact-store}; {@code REACH_BREAKER_*}), registered in
  * {@link Breakers#jvm()} while the hub runs.
+ *
+ * <p>Its alerts ({@code heal_blocked} when the watchdog may not restart {@code hub.http}) keep their
+ * state in {@code REACH_STATE_DIR/alerts-hub.json}.
  */
 public final class HubService {
   /** The service's name in its lifecycle (and readiness check {@code lifecycle.hub}). */
@@ -42,11 +48,13 @@ public final class HubService {
   private final Lifecycle lifecycle;
   private final int port;
   private final List<Breaker> breakers;
+  private final Alerts alerts;
   private Future<Void> stopped;
 
   private HubService(ReachNode node, VerticleSupervisor<HubHttpVerticle> http, Lifecycle lifecycle, int port,
-      List<Breaker> breakers) {
+      List<Breaker> breakers, Alerts alerts) {
     this.breakers = breakers;
+    this.alerts = alerts;
     this.node = node;
     this.http = http;
     this.lifecycle = lifecycle;
@@ -59,7 +67,13 @@ public final class HubService {
    * orchestrator and artifact store round trips) on {@code node.health()}.
    */
   public static Future<HubService> deploy(ReachNode node) {
+    return Alerts.open(node, SERVICE, ManagementFactory.getRuntimeMXBean().getName())
+        .compose(alerts -> deploy(node, alerts).onFailure(t -> alerts.close()));
+  }
+
+  private static Future<HubService> deploy(ReachNode node, Alerts alerts) {
     ReachConfig cfg = node.config();
+    HealAlerts.watch(node.watchdog(), alerts, SERVICE);
     Lifecycle lifecycle = node.health().lifecycle(SERVICE, node.clock());
     BreakerSettings breakerSettings = BreakerSettings.dependencies(cfg);
     long timeoutMs = cfg.requestTimeoutMs();
@@ -99,7 +113,7 @@ public final class HubService {
           node.watchdog().supervise(http);
           node.health().announce();
           lifecycle.moveTo(LifecycleState.HEALTHY, "listening on port " + port);
-          return new HubService(node, http, lifecycle, port, own);
+          return new HubService(node, http, lifecycle, port, own, alerts);
         })
         .onFailure(t -> {
           own.forEach(Breakers.jvm()::unregister);
@@ -127,6 +141,11 @@ public final class HubService {
     return breakers;
   }
 
+  /** The hub's alerts. */
+  public Alerts alerts() {
+    return alerts;
+  }
+
   /** Counters of the log streams (for tests; later for metrics). */
   LogStreamStats logStreams() {
     return http.instances().get(0).logStreamStats();
@@ -147,7 +166,8 @@ public final class HubService {
             breakers.forEach(Breakers.jvm()::unregister);
             breakers.forEach(b -> node.health().unregister(b.describe().getString("name")));
             lifecycle.moveTo(LifecycleState.STOPPED, "stopped");
-          });
+          })
+          .eventually(alerts::close);
     }
     return stopped;
   }

@@ -11,6 +11,11 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +37,10 @@ final class HubFixture implements AutoCloseable {
   final ReachNode node;
   final HubService hub;
   final HttpClient client;
+  private final Path stateDir;
 
-  private HubFixture(Vertx vertx, ReachNode node, HubService hub) {
+  private HubFixture(Vertx vertx, ReachNode node, HubService hub, Path stateDir) {
+    this.stateDir = stateDir;
     this.vertx = vertx;
     this.node = node;
     this.hub = hub;
@@ -47,12 +54,20 @@ final class HubFixture implements AutoCloseable {
   static HubFixture start(Map<String, String> extraEnv) {
     Map<String, String> env = new HashMap<>(extraEnv);
     env.put("REACH_HTTP_PORT", "0");
+    Path stateDir;
+    try {
+      stateDir = Files.createTempDirectory("reach-hub-state");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    env.putIfAbsent("REACH_STATE_DIR", stateDir.toString()); // alert state, removed at close
     Vertx vertx = Vertx.vertx();
     ReachNode node = ReachNode.of(vertx, ReachConfig.from(env, 0));
     try {
-      return new HubFixture(vertx, node, await(HubService.deploy(node)));
+      return new HubFixture(vertx, node, await(HubService.deploy(node)), stateDir);
     } catch (RuntimeException | Error e) {
       vertx.close();
+      delete(stateDir);
       throw e;
     }
   }
@@ -103,7 +118,11 @@ final class HubFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    await(vertx.close());
+    try {
+      await(vertx.close());
+    } finally {
+      delete(stateDir);
+    }
   }
 
   /** A complete answer. */
@@ -118,6 +137,14 @@ final class HubFixture implements AutoCloseable {
 
     String text() {
       return body.toString();
+    }
+  }
+
+  private static void delete(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort: a temp dir left behind is not a test failure
     }
   }
 }
