@@ -26,7 +26,9 @@ class EndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
-    reach.close();
+    if (reach != null) {
+      reach.close();
+    }
   }
 
   @Test

@@ -21,11 +21,12 @@ final class InProcessReach implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   final Path dir;
   final String dbUrl;
-  final OrchestratorService orchestrator;
-  final ArtifactStoreService artifacts;
+  // set once by the constructor (not final so that a start failing halfway can stop what did start)
+  OrchestratorService orchestrator;
+  ArtifactStoreService artifacts;
   final List<RunnerService> runners = new ArrayList<>();
-  final HubService hub;
-  final Api api;
+  HubService hub;
+  Api api;
   private final Map<String, String> extra;
 
   /** {@code extra} settings apply to every service. */
@@ -33,16 +34,26 @@ final class InProcessReach implements AutoCloseable {
     this.extra = Map.copyOf(extra);
     dir = Files.createTempDirectory("reach-it-");
     dbUrl = PostgresFixture.newDatabase();
-    orchestrator = OrchestratorService.deploy(node(Map.of())).await();
-    artifacts = ArtifactStoreService.deploy(node(Map.of("REACH_ARTIFACT_DIR", dir.resolve("artifacts").toString()))).await();
-    for (int i = 1; i <= runnerCount; i++) {
-      runners.add(RunnerService.deploy(node(Map.of(
-          "REACH_RUNNER_ID", "it-runner-" + i,
-          "REACH_RUNNER_SLOTS", String.valueOf(slots),
-          "REACH_STATE_DIR", dir.resolve("runner-" + i).toString()))).await());
+    try {
+      orchestrator = OrchestratorService.deploy(node(Map.of())).await();
+      artifacts = ArtifactStoreService.deploy(node(Map.of("REACH_ARTIFACT_DIR", dir.resolve("artifacts").toString())))
+          .await();
+      for (int i = 1; i <= runnerCount; i++) {
+        runners.add(RunnerService.deploy(node(Map.of(
+            "REACH_RUNNER_ID", "it-runner-" + i,
+            "REACH_RUNNER_SLOTS", String.valueOf(slots),
+            "REACH_STATE_DIR", dir.resolve("runner-" + i).toString()))).await());
+      }
+      hub = HubService.deploy(node(Map.of())).await();
+      api = new Api(hub.httpPort());
+    } catch (RuntimeException | Error e) {
+      try {
+        close(); // what started stops, the Vert.x closes and the directory goes, also when the start failed
+      } catch (RuntimeException | IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
     }
-    hub = HubService.deploy(node(Map.of())).await();
-    api = new Api(hub.httpPort());
   }
 
   private ReachNode node(Map<String, String> specific) {
@@ -59,12 +70,18 @@ final class InProcessReach implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
-      hub.stop().await();
+      if (hub != null) {
+        hub.stop().await();
+      }
       for (RunnerService r : runners) {
         r.stop().await();
       }
-      artifacts.stop().await();
-      orchestrator.stop().await();
+      if (artifacts != null) {
+        artifacts.stop().await();
+      }
+      if (orchestrator != null) {
+        orchestrator.stop().await();
+      }
     } finally {
       vertx.close().await();
       try (var files = Files.walk(dir)) {

@@ -35,7 +35,9 @@ class RetentionEndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
-    reach.close();
+    if (reach != null) {
+      reach.close();
+    }
   }
 
   @Test
