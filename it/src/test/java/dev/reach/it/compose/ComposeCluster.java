@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.ContainerState;
 import org.testcontainers.containers.DockerComposeContainer;
@@ -33,8 +35,8 @@ import org.testcontainers.containers.wait.strategy.Wait;
  * from a shutdown hook, so an interrupted run leaves nothing behind) after saving the services' logs to
  * {@code target/compose-logs.txt}.
  *
- * <p>Needs a Docker engine and {@code docker-compose}; without them {@link #requireDocker()} skips the
- * calling tests, or fails them when {@code REACH_REQUIRE_DOCKER=1}. Base images come from
+ * <p>Needs a Docker engine and {@code docker-compose}; without them {@link Condition} skips the tests
+ * (with the reason), or, when {@code REACH_REQUIRE_DOCKER=1}, {@link #requireDocker()} fails them. Base images come from
  * {@code REACH_JRE_IMAGE} and {@code REACH_PG_IMAGE} as for a manual {@code docker-compose up}.
  */
 final class ComposeCluster implements AutoCloseable {
@@ -58,40 +60,80 @@ final class ComposeCluster implements AutoCloseable {
   /** Seconds from {@code up} to every service healthy. */
   double upSeconds;
 
+  private static volatile String dockerProblem;
+
   /**
-   * Skips (or, with {@code REACH_REQUIRE_DOCKER=1}, fails) unless a Docker engine answers and
-   * {@code docker-compose} runs; fails when the jar the images copy has not been packaged.
+   * Null when a Docker engine answers and {@code docker-compose} reaches it, else why not (checked once).
    */
-  static void requireDocker() {
-    boolean require = "1".equals(System.getenv("REACH_REQUIRE_DOCKER"))
-        || "true".equalsIgnoreCase(System.getenv("REACH_REQUIRE_DOCKER"));
-    String missing = null;
-    if (!DockerClientFactory.instance().isDockerAvailable()) {
-      missing = "no Docker engine answers (DOCKER_HOST or /var/run/docker.sock)";
-    } else if (!composeRuns()) {
-      missing = "docker-compose is not on the PATH (the tests drive docker/docker-compose.yml with it)";
-    }
-    if (missing != null) {
-      String msg = "container tests: " + missing + "; on these machines run ../shared/docker-offline/setup.sh first"
-          + " (see README, 'docker compose')";
-      if (require) {
-        Assertions.fail(msg + " — REACH_REQUIRE_DOCKER=1, so this fails instead of skipping");
+  static synchronized String dockerProblem() {
+    if (dockerProblem == null) {
+      String problem;
+      if (!DockerClientFactory.instance().isDockerAvailable()) {
+        problem = "no Docker engine answers (DOCKER_HOST or /var/run/docker.sock)";
+      } else {
+        problem = composeProblem(findRepo().resolve("docker/docker-compose.yml"));
       }
-      System.err.println("SKIPPED " + msg);
-      Assumptions.abort(msg + " — skipped (set REACH_REQUIRE_DOCKER=1 to fail instead)");
+      dockerProblem = problem == null ? "" : "container tests: " + problem
+          + "; on these machines run ../shared/docker-offline/setup.sh first (README, 'docker compose')";
+    }
+    return dockerProblem.isEmpty() ? null : dockerProblem;
+  }
+
+  static boolean dockerRequired() {
+    String v = System.getenv("REACH_REQUIRE_DOCKER");
+    return "1".equals(v) || "true".equalsIgnoreCase(v);
+  }
+
+  /**
+   * Skips the tests it is on unless Docker can be had — or, with {@code REACH_REQUIRE_DOCKER=1}, lets
+   * them run so that {@link #requireDocker()} fails them.
+   */
+  static final class Condition implements ExecutionCondition {
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      String problem = dockerProblem();
+      if (problem == null) {
+        return ConditionEvaluationResult.enabled("Docker engine and docker-compose answer");
+      }
+      if (dockerRequired()) {
+        return ConditionEvaluationResult.enabled("REACH_REQUIRE_DOCKER=1: fails instead of skipping");
+      }
+      System.err.println("SKIPPED " + problem);
+      return ConditionEvaluationResult.disabled(problem + " — skipped (set REACH_REQUIRE_DOCKER=1 to fail instead)");
     }
   }
 
-  private static boolean composeRuns() {
+  /** Fails (the tests could run only with Docker, and REACH_REQUIRE_DOCKER=1 asks for it) unless Docker can be had. */
+  static void requireDocker() {
+    String problem = dockerProblem();
+    if (problem != null) {
+      Assertions.fail(problem + (dockerRequired() ? " — REACH_REQUIRE_DOCKER=1, so this fails instead of skipping" : ""));
+    }
+  }
+
+  /**
+   * Null when {@code docker-compose} runs and reaches the engine it is configured for (it reads
+   * DOCKER_HOST itself, which may name another engine than the one Testcontainers found), else why not.
+   */
+  private static String composeProblem(Path composeFile) {
     try {
-      Process p = new ProcessBuilder("docker-compose", "version", "--short").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+      Process p = new ProcessBuilder("docker-compose", "-p", "reach-it-probe", "-f", composeFile.toString(), "ps", "-q")
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return "docker-compose did not answer within 60 s";
+      }
+      if (p.exitValue() != 0) {
+        String[] lines = out.split("\n");
+        return "docker-compose cannot reach the Docker engine: " + lines[lines.length - 1];
+      }
+      return null;
     } catch (IOException e) {
-      return false;
+      return "docker-compose is not on the PATH (the tests drive docker/docker-compose.yml with it)";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return "interrupted";
     }
   }
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The compose cluster ({@code docker/docker-compose.yml}: Postgres, two orchestrators, a hub, an
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * HTTP; then the container drills run against that one cluster. Skips without a Docker engine
  * (fails instead with {@code REACH_REQUIRE_DOCKER=1}); see {@link ComposeCluster}.
  */
+@ExtendWith(ComposeCluster.Condition.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ComposeClusterTest {
