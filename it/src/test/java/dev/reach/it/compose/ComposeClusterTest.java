@@ -1,0 +1,268 @@
+package dev.reach.it.compose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The compose cluster ({@code docker/docker-compose.yml}: Postgres, two orchestrators, a hub, an
+ * artifact store, three runners, each its own container) comes up healthy and runs a job submitted over
+ * HTTP; then the container drills run against that one cluster. Skips without a Docker engine
+ * (fails instead with {@code REACH_REQUIRE_DOCKER=1}); see {@link ComposeCluster}.
+ */
+@ExtendWith(ComposeCluster.Condition.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ComposeClusterTest {
+  private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "QUARANTINED");
+
+  private ComposeCluster cluster;
+
+  @BeforeAll
+  void up() throws Exception {
+    ComposeCluster.requireDocker();
+    cluster = new ComposeCluster();
+    try {
+      cluster.start();
+    } catch (RuntimeException e) {
+      cluster.close(); // logs saved, down -v
+      throw e;
+    }
+  }
+
+  @AfterAll
+  void down() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void comesUpHealthyAndRunsAJobSubmittedOverHttp() throws Exception {
+    for (String service : ComposeCluster.SERVICES) {
+      assertThat(cluster.health(service)).as(service).isEqualTo("healthy");
+    }
+    assertThat(cluster.get("/health/ready").statusCode()).isEqualTo(200);
+
+    String id = cluster.submit(new JsonObject().put("name", "hello").put("jobs", new JsonArray().add(
+        new JsonObject().put("name", "greet").put("command", "echo hello from $(hostname); sleep 1; echo done"))));
+    JsonObject run = awaitTerminal(List.of(id), Duration.ofSeconds(90)).get(0);
+    JsonObject job = run.getJsonArray("jobs").getJsonObject(0);
+    assertThat(job.getString("state")).as(job.encode()).isEqualTo("SUCCEEDED");
+    String runner = job.getJsonArray("attempts").getJsonObject(0).getString("runner");
+    assertThat(runner).isIn("runner-1", "runner-2", "runner-3");
+    HttpResponse<String> log = cluster.get("/api/v1/runs/" + id + "/jobs/greet/log");
+    assertThat(log.statusCode()).isEqualTo(200);
+    assertThat(log.body()).contains("hello from ").contains("done");
+    System.out.println("COMPOSE job " + id + " SUCCEEDED on " + runner);
+  }
+
+  /**
+   * runner-crash: SIGKILL a runner container (the JVM, its watchers and its jobs die with it) while it
+   * runs jobs of a workload of short jobs. Every job must end terminal, none may be lost, each has
+   * exactly one accepted completion, and no attempt of a job ran while an earlier one still held the
+   * job's lock (jobs take an exclusive flock on a file in the volume all runners share and stamp their
+   * starts and ends there).
+   */
+  @Test
+  @Order(2)
+  void runnerCrashDrill() throws Exception {
+    String victim = "runner-2";
+    Random random = new Random(42);
+    List<String> runIds = new ArrayList<>();
+    int submitted = 0;
+    for (int r = 0; r < 2; r++) {
+      JsonArray jobs = new JsonArray();
+      for (int j = 0; j < 12; j++) {
+        String key = "rc" + r + "-j" + j;
+        jobs.add(new JsonObject().put("name", "j" + j).put("command", probe(key, 2 + random.nextInt(3)))
+            .put("timeout_seconds", 120).put("max_lost_attempts", 5));
+      }
+      runIds.add(cluster.submit(new JsonObject().put("name", "runner-crash-" + r).put("jobs", jobs)));
+      submitted += jobs.size();
+    }
+
+    // kill the victim while it runs jobs
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    int runningOnVictim = 0;
+    while (System.nanoTime() < deadline) {
+      runningOnVictim = running(fetch(runIds), victim);
+      if (runningOnVictim > 0) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(runningOnVictim).as("jobs running on " + victim + " before the kill").isPositive();
+    long killedAt = System.currentTimeMillis();
+    cluster.kill(victim);
+    System.out.println("DRILL runner-crash: SIGKILL " + victim + " container while it ran " + runningOnVictim + " jobs");
+
+    List<JsonObject> runs = awaitTerminal(runIds, Duration.ofMinutes(3));
+
+    // invariants
+    int jobsSeen = 0;
+    int lostOnVictim = 0;
+    long lastLostEnd = killedAt;
+    long lastEnd = killedAt;
+    Map<String, JsonObject> byKey = new HashMap<>();
+    for (int r = 0; r < runs.size(); r++) {
+      for (Object o : runs.get(r).getJsonArray("jobs")) {
+        JsonObject job = (JsonObject) o;
+        jobsSeen++;
+        byKey.put("rc" + r + "-" + job.getString("name"), job);
+        assertThat(job.getString("state")).as("job " + job.getString("name") + " of run " + r).isIn(TERMINAL);
+        assertThat(job.getString("state")).as(job.encode()).isEqualTo("SUCCEEDED");
+        JsonArray attempts = job.getJsonArray("attempts");
+        long succeeded = attempts.stream().map(a -> ((JsonObject) a).getString("state")).filter("SUCCEEDED"::equals).count();
+        assertThat(succeeded).as("accepted completions of " + job.encode()).isEqualTo(1);
+        for (Object a : attempts) {
+          JsonObject attempt = (JsonObject) a;
+          long ended = millis(attempt.getString("ended_at"));
+          lastEnd = Math.max(lastEnd, ended);
+          if (victim.equals(attempt.getString("runner")) && !"SUCCEEDED".equals(attempt.getString("state"))) {
+            lostOnVictim++;
+            lastLostEnd = Math.max(lastLostEnd, ended);
+          }
+        }
+      }
+    }
+    assertThat(jobsSeen).as("jobs the cluster has of the accepted submissions").isEqualTo(submitted);
+    assertThat(lostOnVictim).as("attempts lost with " + victim).isGreaterThanOrEqualTo(runningOnVictim);
+
+    String stamps = cluster.exec("runner-1", "cd " + ComposeCluster.DRILL_DIR + " && for f in rc*.stamps; do"
+        + " sed \"s/^/${f%.stamps} /\" \"$f\"; done");
+    Map<String, List<String[]>> perJob = new TreeMap<>();
+    for (String line : stamps.split("\n")) {
+      if (!line.isBlank()) {
+        String[] f = line.trim().split(" ");
+        perJob.computeIfAbsent(f[0], k -> new ArrayList<>()).add(f);
+      }
+    }
+    assertThat(perJob.keySet()).as("jobs that left stamps").hasSize(submitted);
+    for (Map.Entry<String, List<String[]>> e : perJob.entrySet()) {
+      checkNoOverlap(e.getKey(), e.getValue(), byKey.get(e.getKey()), victim, killedAt);
+    }
+
+    // the victim restarts (as after a host reboot) and rejoins
+    long restartAt = System.nanoTime();
+    if (!cluster.running(victim)) {
+      cluster.startContainer(victim);
+    }
+    double healthyAfter = cluster.awaitHealthy(victim, Duration.ofMinutes(2));
+    System.out.printf("DRILL runner-crash: %d jobs (%d running on %s at the kill), %d attempts lost, 0 jobs lost,"
+            + " 0 double completions, 0 overlaps; lost attempts ended %.1f s after the kill (lease TTL %d ms),"
+            + " workload finished %.1f s after the kill; %s healthy again %.1f s after its restart%n",
+        submitted, runningOnVictim, victim, lostOnVictim, (lastLostEnd - killedAt) / 1000.0, ComposeCluster.LEASE_TTL_MS,
+        (lastEnd - killedAt) / 1000.0, victim, (System.nanoTime() - restartAt) / 1e9);
+    assertThat(healthyAfter).isPositive();
+  }
+
+  /**
+   * A job's stamps ("start A T", "end A T", "overlap A T"; T in ns): no overlap line, and an attempt starts
+   * only after the previous one ended — or, for an attempt on the killed runner that never ended, after the kill.
+   */
+  private static void checkNoOverlap(String key, List<String[]> lines, JsonObject job, String victim, long killedAtMs) {
+    assertThat(lines).as(key + ": an attempt found the job's lock held").noneMatch(f -> f[1].equals("overlap"));
+    lines.sort((a, b) -> Long.compare(Long.parseLong(a[3]), Long.parseLong(b[3])));
+    Map<String, String> runnerOfAttempt = new HashMap<>();
+    for (Object a : job.getJsonArray("attempts")) {
+      JsonObject attempt = (JsonObject) a;
+      runnerOfAttempt.put(Integer.toString(attempt.getInteger("number")), attempt.getString("runner"));
+    }
+    String open = null;
+    for (String[] f : lines) {
+      long atMs = Long.parseLong(f[3]) / 1_000_000;
+      if (f[1].equals("start")) {
+        if (open != null) {
+          assertThat(runnerOfAttempt.get(open)).as(key + ": attempt " + f[2] + " started while attempt " + open + " ran")
+              .isEqualTo(victim);
+          assertThat(atMs).as(key + ": attempt " + f[2] + " started before the kill of attempt " + open + "'s runner")
+              .isGreaterThan(killedAtMs);
+        }
+        open = f[2];
+      } else if (f[1].equals("end")) {
+        assertThat(f[2]).as(key + ": end of an attempt that was not the one running").isEqualTo(open);
+        open = null;
+      }
+    }
+    assertThat(open).as(key + ": the last attempt never ended").isNull();
+  }
+
+  /** The drill job: an exclusive flock on the job's file in the runners' shared volume, stamps around a sleep. */
+  private static String probe(String key, int seconds) {
+    String lock = ComposeCluster.DRILL_DIR + "/" + key + ".lock";
+    String stamps = ComposeCluster.DRILL_DIR + "/" + key + ".stamps";
+    return "exec 9>>'" + lock + "'; "
+        + "if ! flock -n 9; then echo \"overlap $REACH_ATTEMPT $(date +%s%N)\" >> '" + stamps + "'; exit 99; fi; "
+        + "echo \"start $REACH_ATTEMPT $(date +%s%N)\" >> '" + stamps + "'; "
+        + "sleep " + seconds + "; "
+        + "echo \"end $REACH_ATTEMPT $(date +%s%N)\" >> '" + stamps + "'";
+  }
+
+  private static int running(List<JsonObject> runs, String runner) {
+    int n = 0;
+    for (JsonObject run : runs) {
+      for (Object o : run.getJsonArray("jobs")) {
+        for (Object a : ((JsonObject) o).getJsonArray("attempts")) {
+          JsonObject attempt = (JsonObject) a;
+          if (runner.equals(attempt.getString("runner")) && attempt.getString("started_at") != null
+              && attempt.getString("ended_at") == null) {
+            n++;
+          }
+        }
+      }
+    }
+    return n;
+  }
+
+  private List<JsonObject> fetch(List<String> runIds) throws Exception {
+    List<JsonObject> runs = new ArrayList<>();
+    for (String id : runIds) {
+      runs.add(cluster.run(id));
+    }
+    return runs;
+  }
+
+  private List<JsonObject> awaitTerminal(List<String> runIds, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<JsonObject> runs = List.of();
+    while (System.nanoTime() < deadline) {
+      try {
+        runs = fetch(runIds);
+        boolean done = runs.stream().flatMap(r -> r.getJsonArray("jobs").stream())
+            .allMatch(j -> TERMINAL.contains(((JsonObject) j).getString("state")));
+        if (done) {
+          return runs;
+        }
+      } catch (java.io.IOException e) {
+        // the hub may answer 503 for a moment after a fault: ask again
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("not every job terminal within " + timeout + ": " + runs);
+  }
+
+  private static long millis(String isoTimestamp) {
+    return isoTimestamp == null ? 0 : OffsetDateTime.parse(isoTimestamp).toInstant().toEpochMilli();
+  }
+}
