@@ -6,6 +6,7 @@ import dev.reach.shared.error.PoolExhaustion;
 import dev.reach.shared.metrics.ReachMetrics;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.logging.Logger;
 
 /**
  * The reactive Postgres pool behind a circuit breaker, with every failure classified into the
@@ -39,12 +41,17 @@ import java.util.function.Function;
  * with.
  */
 public final class Db {
+  private static final Logger LOG = Logger.getLogger(Db.class.getName());
   /** Round trips of every pool in this JVM (for the benchmark). */
   private static final AtomicLong ALL_ROUND_TRIPS = new AtomicLong();
 
   /** The {@code application_name} of every connection of a Reach pool. */
   public static final String APPLICATION_NAME = "reach";
 
+  /** How long {@link #close()} waits for the pool before it gives up on it. */
+  static final long CLOSE_TIMEOUT_MS = 5_000;
+
+  private final Vertx vertx;
   private final Pool pool;
   private final DbBreaker breaker;
   private final JsonObject settings;
@@ -59,7 +66,9 @@ public final class Db {
   private final Timer ok;
   private final Timer failed;
 
-  private Db(Pool pool, DbBreaker breaker, JsonObject settings, long answerTimeoutMs, ReachMetrics metrics) {
+  private Db(Vertx vertx, Pool pool, DbBreaker breaker, JsonObject settings, long answerTimeoutMs,
+      ReachMetrics metrics) {
+    this.vertx = vertx;
     this.ok = metrics.dbQueryTimer("ok");
     this.failed = metrics.dbQueryTimer("error");
     this.poolSize = settings.getInteger("pool_size");
@@ -108,7 +117,7 @@ public final class Db {
         .setTcpKeepAlive(true);
     Pool pool = PgBuilder.pool().with(poolOptions).with(net).connectingTo(connect).using(vertx).build();
     DbBreaker breaker = Breakers.jvm().register(new DbBreaker(vertx, cfg));
-    return new Db(pool, breaker, settings(poolOptions, net, connect), cfg.dbStatementTimeoutMs() + 1_000,
+    return new Db(vertx, pool, breaker, settings(poolOptions, net, connect), cfg.dbStatementTimeoutMs() + 1_000,
         ReachMetrics.of(vertx));
   }
 
@@ -216,10 +225,35 @@ public final class Db {
     return pool;
   }
 
+  /**
+   * Closes the pool, at most {@link #CLOSE_TIMEOUT_MS}: a pool whose connection attempt was cut off
+   * under load has been seen to fail inside its own close (a {@code NullPointerException} on a
+   * missing lease) and never complete it, which left a service that failed to start hanging instead
+   * of exiting; past the bound the pool is abandoned with a warning.
+   */
   public Future<Void> close() {
     closed = true;
     Breakers.jvm().unregister(breaker);
     breaker.close();
-    return pool.close();
+    Promise<Void> done = Promise.promise();
+    long timer = vertx.setTimer(CLOSE_TIMEOUT_MS, id -> {
+      if (done.tryComplete()) {
+        LOG.warning("database pool did not close within " + CLOSE_TIMEOUT_MS + " ms; abandoned");
+      }
+    });
+    Future<Void> closing;
+    try {
+      closing = pool.close();
+    } catch (RuntimeException e) {
+      closing = Future.failedFuture(e);
+    }
+    closing.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.failed()) {
+        LOG.warning("database pool close failed: " + ar.cause());
+      }
+      done.tryComplete();
+    });
+    return done.future();
   }
 }
