@@ -97,7 +97,9 @@ public final class AdminBusApi extends VerticleBase {
       throw new ReachException(ErrorCode.INVALID_REQUEST, "reason must be at most " + OrchestratorApi.MAX_REASON
           + " characters", "reason");
     }
-    return rebuild.run(dryRun, actor, reason).map(ProjectionReport::toJson);
+    String tokenId = Fields.optString(body, "actor_token_id");
+    return rebuild.run(dryRun, tokenId == null ? actor : actor + " (" + tokenId + ")", reason)
+        .map(ProjectionReport::toJson);
   }
 
   private static UUID runId(JsonObject body) {
