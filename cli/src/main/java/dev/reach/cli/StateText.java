@@ -82,8 +82,8 @@ final class StateText {
       for (int k = 0; k < held.size(); k++) {
         JsonObject h = held.getJsonObject(k);
         out.append("    ").append(h.getString("job_name")).append(" token ").append(h.getValue("token"))
-            .append(": lease ").append(h.getValue("lease_remaining_ms")).append(" ms left on its watcher, pid ")
-            .append(orDash(h.getValue("pid"))).append(", start reported ").append(h.getBoolean("start_reported", false)
+            .append(": lease ").append(h.getValue("lease_remaining_ms")).append(" ms left on its watcher (pid ")
+            .append(orDash(h.getValue("watcher_pid"))).append("), job process group ").append(orDash(h.getValue("pgid"))).append(", start reported ").append(h.getBoolean("start_reported", false)
                 ? "yes" : "no")
             .append(", ended ").append(orDash(h.getValue("ended"))).append(", completion ")
             .append(h.getString("completion")).append(nl);

@@ -82,7 +82,7 @@ class AdminCommandsEndToEndTest {
     JsonObject held = view.getJsonArray("held").getJsonObject(0);
     assertThat(held.getLong("token")).isEqualTo(lease.getLong("token"));
     assertThat(held.getLong("lease_remaining_ms")).isPositive();
-    assertThat(held.getValue("pid")).isNotNull();
+    assertThat(held.getValue("watcher_pid")).isNotNull();
     assertThat(held.getBoolean("start_reported")).isTrue();
     assertThat(view.getJsonArray("buffered_reports")).isEmpty();
     assertThat(state.getJsonArray("events").stream().map(e -> ((JsonObject) e).getString("type")))

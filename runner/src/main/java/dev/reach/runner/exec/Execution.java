@@ -120,7 +120,7 @@ public final class Execution {
         .put("token", lease.token())
         .put("lease_deadline_centis", deadline)
         .put("lease_remaining_ms", (deadline - nowCentis) * 10)
-        .put("pid", process == null ? null : process.pid())
+        .put("watcher_pid", process == null ? null : process.pid())
         .put("pgid", pgid < 0 ? null : pgid)
         .put("spawned_at_ms", spawnedAtMs == 0 ? null : spawnedAtMs)
         .put("start_reported", startReported.future().isComplete())
