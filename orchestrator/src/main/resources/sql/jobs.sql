@@ -62,11 +62,12 @@ WITH prior AS (
   SELECT l.id, l.attempt, l.lease_token, $2, $3, $1, $4, 'LEASED', coalesce($8::timestamptz, now())
     FROM leased l
 ), events_in AS (
-  INSERT INTO events (type, run_id, job_id, token, payload)
+  INSERT INTO events (type, run_id, job_id, token, payload, at)
   SELECT 'job_leased', l.run_id, l.id, l.lease_token,
          jsonb_build_object('job_id', l.id, 'attempt', l.attempt, 'token', l.lease_token,
                             'runner_id', $2::text, 'incarnation', $3::text, 'claim_request', $1::text,
-                            'claim_seq', $4::bigint, 'lease_expires_at', l.lease_expires_at)
+                            'claim_seq', $4::bigint, 'lease_expires_at', l.lease_expires_at),
+         coalesce($8::timestamptz, now())
     FROM leased l
 )
 SELECT l.id, l.run_id, l.name, l.spec, l.attempt, l.lease_token, true AS granted FROM leased l
@@ -115,18 +116,20 @@ WITH runner AS (
     FROM unreceived u
    WHERE a.token = u.lease_token
 ), events_in AS (
-  INSERT INTO events (type, run_id, job_id, token, payload)
+  INSERT INTO events (type, run_id, job_id, token, payload, at)
   SELECT 'leases_renewed', NULL, NULL, NULL,
          jsonb_build_object('runner_id', $1::text, 'incarnation', $2::text,
                             'tokens', jsonb_agg(r.lease_token ORDER BY r.lease_token),
-                            'lease_expires_at', max(r.lease_expires_at))
+                            'lease_expires_at', max(r.lease_expires_at)),
+         coalesce($5::timestamptz, now())
     FROM renewed r
   HAVING count(*) > 0
   UNION ALL
   SELECT 'attempt_released', u.run_id, u.id, u.lease_token,
          jsonb_build_object('job_id', u.id, 'attempt', u.attempt, 'token', u.lease_token,
                             'reason', 'lease_not_received', 'to', 'QUEUED',
-                            'runner_id', $1::text, 'incarnation', $2::text)
+                            'runner_id', $1::text, 'incarnation', $2::text),
+         coalesce($5::timestamptz, now())
     FROM unreceived u
 )
 SELECT r.lease_token, false AS released FROM renewed r
@@ -148,10 +151,11 @@ WITH moved AS (
     FROM moved m
    WHERE a.token = $2
 ), events_in AS (
-  INSERT INTO events (type, run_id, job_id, token, payload)
+  INSERT INTO events (type, run_id, job_id, token, payload, at)
   SELECT 'job_started', m.run_id, m.id, $2,
          jsonb_build_object('job_id', m.id, 'attempt', m.attempt, 'token', $2::bigint,
-                            'spawned_at_ms', $3::bigint)
+                            'spawned_at_ms', $3::bigint),
+         coalesce($4::timestamptz, now())
     FROM moved m
 )
 SELECT (SELECT count(*) FROM moved) AS moved, j.state::text AS state, j.lease_token
@@ -208,11 +212,12 @@ WITH current_attempt AS (
     FROM moved m
    WHERE a.token = $2
 ), events_in AS (
-  INSERT INTO events (type, run_id, job_id, token, payload)
+  INSERT INTO events (type, run_id, job_id, token, payload, at)
   SELECT 'attempt_completed', m.run_id, m.id, $2,
          jsonb_build_object('job_id', m.id, 'attempt', m.attempt, 'token', $2::bigint,
                             'exit_code', $3::int, 'reason', $4::text, 'attempt_state', m.attempt_state,
-                            'to', m.state, 'log', $7::jsonb)
+                            'to', m.state, 'log', $7::jsonb),
+         coalesce($6::timestamptz, now())
     FROM moved m
 )
 SELECT (SELECT m.state::text FROM moved m) AS new_state,
@@ -256,10 +261,11 @@ WITH leader AS (
     FROM moved m
    WHERE a.token = m.lease_token
 ), events_in AS (
-  INSERT INTO events (type, run_id, job_id, token, payload)
+  INSERT INTO events (type, run_id, job_id, token, payload, at)
   SELECT 'attempt_lost', m.run_id, m.id, m.lease_token,
          jsonb_build_object('job_id', m.id, 'attempt', m.attempt, 'token', m.lease_token,
-                            'reason', $3::text, 'to', m.state, 'epoch', $4::bigint)
+                            'reason', $3::text, 'to', m.state, 'epoch', $4::bigint),
+         coalesce($1::timestamptz, now())
     FROM moved m
 )
 SELECT m.id, m.state::text AS state, m.lease_token FROM moved m;
@@ -294,11 +300,12 @@ WITH expired AS (
     FROM moved m
    WHERE a.token = m.lease_token
 ), events_in AS (
-  INSERT INTO events (type, run_id, job_id, token, payload)
+  INSERT INTO events (type, run_id, job_id, token, payload, at)
   SELECT 'attempt_lost', m.run_id, m.id, m.lease_token,
          jsonb_build_object('job_id', m.id, 'attempt', m.attempt, 'token', m.lease_token,
                             'reason', 'runner_restarted', 'to', m.state, 'runner_id', $1::text,
-                            'incarnation', m.incarnation, 'new_incarnation', $2::text)
+                            'incarnation', m.incarnation, 'new_incarnation', $2::text),
+         coalesce($3::timestamptz, now())
     FROM moved m
 )
 SELECT m.id, m.state::text AS state, m.lease_token FROM moved m;

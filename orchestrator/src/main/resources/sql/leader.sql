@@ -7,7 +7,8 @@
 -- epoch goes up by one (fencing off the previous leader's statements), the change is an event,
 -- and — before the new leader expires anything — every active lease is pushed to at least
 -- now + $2 (ride-through cap + TTL), covering every outage extension the previous leader may have
--- granted. No lease is ever shortened.
+-- granted. No lease is ever shortened. The event lists the graced tokens (a lease granted by a claim
+-- that committed after this statement's snapshot is not graced, whatever the event numbers say).
 -- $1 leader id, $2 grace ms, $3 now
 WITH previous AS (
   SELECT l.epoch, l.leader_id FROM leadership l
@@ -19,13 +20,16 @@ WITH previous AS (
   UPDATE jobs j
      SET lease_expires_at = greatest(j.lease_expires_at, coalesce($3::timestamptz, now()) + $2 * interval '1 millisecond')
    WHERE j.state IN ('LEASED', 'RUNNING')
-  RETURNING j.id
+  RETURNING j.id, j.lease_token
 ), events_in AS (
-  INSERT INTO events (type, payload)
+  INSERT INTO events (type, payload, at)
   SELECT 'leader_elected',
          jsonb_build_object('epoch', b.epoch, 'leader_id', $1::text, 'previous_epoch', p.epoch,
                             'previous_leader_id', p.leader_id, 'graced_leases', (SELECT count(*) FROM graced),
-                            'grace_until', coalesce($3::timestamptz, now()) + $2 * interval '1 millisecond')
+                            'grace_until', coalesce($3::timestamptz, now()) + $2 * interval '1 millisecond',
+                            'tokens', (SELECT coalesce(jsonb_agg(g.lease_token ORDER BY g.lease_token), '[]'::jsonb)
+                                         FROM graced g)),
+         coalesce($3::timestamptz, now())
     FROM bumped b, previous p
 )
 SELECT b.epoch, p.leader_id AS previous_leader_id, (SELECT count(*) FROM graced) AS graced
@@ -34,7 +38,8 @@ SELECT b.epoch, p.leader_id AS previous_leader_id, (SELECT count(*) FROM graced)
 -- name: grace
 -- Leader only (epoch $1). After the database came back, or when a reaper pass looked like an
 -- outage (mass expiry, clock jump): every active lease pushed to at least now + $2, committed
--- before anything is expired. Returns no row when $1 is not the current epoch.
+-- before anything is expired. Returns no row when $1 is not the current epoch. The event lists the
+-- graced tokens.
 -- $1 epoch, $2 grace ms, $3 reason, $4 now
 WITH leader AS (
   SELECT l.epoch FROM leadership l WHERE l.epoch = $1 FOR SHARE
@@ -43,12 +48,15 @@ WITH leader AS (
      SET lease_expires_at = greatest(j.lease_expires_at, coalesce($4::timestamptz, now()) + $2 * interval '1 millisecond')
    WHERE j.state IN ('LEASED', 'RUNNING')
      AND EXISTS (SELECT 1 FROM leader)
-  RETURNING j.id
+  RETURNING j.id, j.lease_token
 ), events_in AS (
-  INSERT INTO events (type, payload)
+  INSERT INTO events (type, payload, at)
   SELECT 'leases_graced',
          jsonb_build_object('epoch', $1::bigint, 'reason', $3::text, 'graced_leases', (SELECT count(*) FROM graced),
-                            'grace_until', coalesce($4::timestamptz, now()) + $2 * interval '1 millisecond')
+                            'grace_until', coalesce($4::timestamptz, now()) + $2 * interval '1 millisecond',
+                            'tokens', (SELECT coalesce(jsonb_agg(g.lease_token ORDER BY g.lease_token), '[]'::jsonb)
+                                         FROM graced g)),
+         coalesce($4::timestamptz, now())
     FROM leader
 )
 SELECT (SELECT count(*) FROM graced) AS graced FROM leader;

@@ -5,9 +5,9 @@
 -- Inserts the run, its jobs and the run_submitted event in one statement. Returns no row when the
 -- idempotency key was already used (the caller then reads the earlier run).
 -- A requeue of a dead letter ($7: the quarantined job) links the new run to it and appends a
--- dead_letter_requeued event; the dead letter itself is never changed.
+-- dead_letter_requeued event naming who asked ($8) and why ($9); the dead letter itself is never changed.
 -- $1 run id, $2 name, $3 idempotency key (nullable), $4 fingerprint, $5 jobs jsonb [{job_id, spec}], $6 now,
--- $7 requeue of job id (nullable)
+-- $7 requeue of job id (nullable), $8 actor (requeues), $9 reason (requeues, nullable)
 WITH run AS (
   INSERT INTO runs (id, name, idempotency_key, fingerprint, job_count, created_at, requeue_of)
   VALUES ($1, $2, $3, $4, jsonb_array_length($5::jsonb), coalesce($6::timestamptz, now()), $7::uuid)
@@ -30,7 +30,8 @@ WITH run AS (
     FROM run
   UNION ALL
   SELECT 'dead_letter_requeued', d.run_id,
-         jsonb_build_object('job_id', d.job_id, 'run_id', d.run_id, 'new_run_id', run.id),
+         jsonb_build_object('job_id', d.job_id, 'run_id', d.run_id, 'new_run_id', run.id,
+                            'actor', $8::text, 'reason', $9::text),
          run.created_at
     FROM run JOIN dead_letters d ON d.job_id = $7::uuid
 )
@@ -124,11 +125,12 @@ WITH victims AS (
     FROM cancelled c
    WHERE c.old_state IN ('LEASED', 'RUNNING') AND a.token = c.lease_token
 ), event AS (
-  INSERT INTO events (type, run_id, payload)
+  INSERT INTO events (type, run_id, payload, at)
   SELECT 'run_cancelled', $1,
          jsonb_build_object('run_id', $1::uuid, 'jobs',
            jsonb_agg(jsonb_build_object('job_id', c.id, 'from', c.old_state,
-                     'token', CASE WHEN c.old_state IN ('LEASED', 'RUNNING') THEN c.lease_token END)))
+                     'token', CASE WHEN c.old_state IN ('LEASED', 'RUNNING') THEN c.lease_token END))),
+         coalesce($2::timestamptz, now())
     FROM cancelled c
   HAVING count(*) > 0
 )

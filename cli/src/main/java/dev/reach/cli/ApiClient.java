@@ -60,20 +60,32 @@ final class ApiClient {
   record JsonReply(int status, JsonObject body) {}
 
   JsonReply getJson(String path) {
-    return json(HttpRequest.newBuilder(uri(path)).GET(), path);
+    return getJson(path, Map.of());
+  }
+
+  JsonReply getJson(String path, Map<String, String> headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();
+    headers.forEach(b::header);
+    return json(b, path, REQUEST_TIMEOUT);
   }
 
   JsonReply postJson(String path, byte[] body, Map<String, String> headers) {
+    return postJson(path, body, headers, REQUEST_TIMEOUT);
+  }
+
+  /** A POST that may take up to {@code timeout} (a projection rebuild takes minutes on a long log). */
+  JsonReply postJson(String path, byte[] body, Map<String, String> headers, Duration timeout) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(b::header);
-    return json(b, path);
+    return json(b, path, timeout);
   }
 
   /** A streamed body (the caller closes it); an error status becomes an {@link ApiException}. */
   InputStream stream(String path) {
-    HttpResponse<InputStream> r = send(HttpRequest.newBuilder(uri(path)).GET(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> r = send(HttpRequest.newBuilder(uri(path)).GET(), HttpResponse.BodyHandlers.ofInputStream(),
+        REQUEST_TIMEOUT);
     if (r.statusCode() / 100 != 2) {
       try (InputStream in = r.body()) {
         throw error(r.statusCode(), new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8));
@@ -84,9 +96,9 @@ final class ApiClient {
     return r.body();
   }
 
-  private JsonReply json(HttpRequest.Builder b, String path) {
+  private JsonReply json(HttpRequest.Builder b, String path, Duration timeout) {
     b.header("Accept", "application/json");
-    HttpResponse<String> r = send(b, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    HttpResponse<String> r = send(b, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), timeout);
     if (r.statusCode() / 100 != 2) {
       throw error(r.statusCode(), r.body());
     }
@@ -97,14 +109,14 @@ final class ApiClient {
     }
   }
 
-  private <T> HttpResponse<T> send(HttpRequest.Builder b, HttpResponse.BodyHandler<T> handler) {
-    HttpRequest req = b.timeout(REQUEST_TIMEOUT).build();
+  private <T> HttpResponse<T> send(HttpRequest.Builder b, HttpResponse.BodyHandler<T> handler, Duration timeout) {
+    HttpRequest req = b.timeout(timeout).build();
     try {
       return http.send(req, handler);
     } catch (HttpConnectTimeoutException e) {
       throw unreachable("no connection within " + CONNECT_TIMEOUT.toSeconds() + " s", e);
     } catch (HttpTimeoutException e) {
-      throw unreachable("no answer within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
+      throw unreachable("no answer within " + req.timeout().orElse(REQUEST_TIMEOUT).toSeconds() + " s", e);
     } catch (ConnectException e) {
       throw unreachable(e.getMessage() == null ? "connection refused" : e.getMessage(), e);
     } catch (IOException e) {

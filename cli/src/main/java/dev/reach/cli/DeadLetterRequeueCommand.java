@@ -8,7 +8,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code reachctl dead-letters requeue JOB_ID}: POST /api/v1/dead-letters/{job_id}/requeue, prints the new run's id. */
+/**
+ * {@code reachctl dead-letters requeue JOB_ID [--reason R] [--token T]}: POST
+ * /api/v1/dead-letters/{job_id}/requeue (with an admin token: /admin/api/dead-letters/{job_id}/requeue,
+ * so the event names the token), prints the new run's id.
+ */
 @Command(
     name = "requeue",
     description = "Run a quarantined job again as a new run that points to the old one (the old run's history is kept as it is); print the new run's id.",
@@ -24,7 +28,11 @@ public final class DeadLetterRequeueCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the whole response instead of the new run's id.")
   boolean json;
 
+  @Option(names = "--reason", paramLabel = "R", description = "Why the job is requeued (recorded in the event log).")
+  String reason;
+
   @Mixin ApiOptions api;
+  @Mixin AdminTokenOption token;
 
   public DeadLetterRequeueCommand(Cli cli) {
     this.cli = cli;
@@ -32,8 +40,11 @@ public final class DeadLetterRequeueCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    String admin = token.resolve(cli);
+    String path = (admin == null ? "/api/v1" : "/admin/api") + "/dead-letters/" + ApiClient.segment(jobId) + "/requeue";
+    byte[] body = reason == null ? new byte[0] : new JsonObject().put("reason", reason).toBuffer().getBytes();
     JsonObject r = api.client(cli)
-        .postJson("/api/v1/dead-letters/" + ApiClient.segment(jobId) + "/requeue", new byte[0], Map.of()).body();
+        .postJson(path, body, admin == null ? Map.of() : Map.of("Authorization", "Bearer " + admin)).body();
     if (json) {
       cli.out().println(r.encodePrettily());
     } else {

@@ -33,6 +33,8 @@ import picocli.CommandLine.Spec;
       CancelCommand.class,
       RunnersCommand.class,
       DeadLettersCommand.class,
+      AdminCommand.class,
+      DebugCommand.class,
       CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

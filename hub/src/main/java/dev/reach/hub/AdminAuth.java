@@ -27,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class AdminAuth implements Handler<RoutingContext> {
   /** Who was let in, for the handlers: {@code token:<name>}. */
   static final String PRINCIPAL = "reach.admin.principal";
+  /** The id of the token that was let in ({@code api_tokens.id}); absent when it was let in without an answer. */
+  static final String TOKEN_ID = "reach.admin.token-id";
   static final Duration LAST_KNOWN_GOOD = Duration.ofMinutes(10);
   private static final String BEARER = "Bearer ";
 
@@ -86,6 +88,9 @@ final class AdminAuth implements Handler<RoutingContext> {
       return;
     }
     ctx.put(PRINCIPAL, "token:" + name);
+    if (token.getString("id") != null) {
+      ctx.put(TOKEN_ID, token.getString("id"));
+    }
     ctx.next();
   }
 

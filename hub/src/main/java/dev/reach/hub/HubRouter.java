@@ -42,7 +42,9 @@ final class HubRouter {
     router.get("/api/v1/runners").handler(new ListRunnersHandler(orchestrator));
     router.get("/api/v1/dead-letters").handler(new ListDeadLettersHandler(orchestrator));
     router.get("/api/v1/dead-letters/:jobId").handler(new GetDeadLetterHandler(orchestrator));
-    router.post("/api/v1/dead-letters/:jobId/requeue").handler(gate).handler(new RequeueDeadLetterHandler(orchestrator));
+    router.post("/api/v1/dead-letters/:jobId/requeue").handler(gate)
+        .handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
+        .handler(new RequeueDeadLetterHandler(orchestrator));
 
     // the admin API: nothing of it (not even which paths exist) without an admin token
     // (a body is read before the token is checked: the check is asynchronous and the body would be gone)
@@ -51,6 +53,9 @@ final class HubRouter {
     router.get("/admin/api/system-status").handler(new SystemStatusHandler(node, orchestrator));
     router.get("/admin/api/worker/status").handler(new WorkerStatusHandler(node, worker));
     router.post("/admin/api/worker/restart").handler(new WorkerRestartHandler(node, WORKER_COMPONENT, worker));
+    router.post("/admin/api/projections/rebuild").handler(new RebuildProjectionsHandler(orchestrator));
+    router.get("/admin/api/runs/:id/state").handler(new RunStateHandler(orchestrator));
+    router.post("/admin/api/dead-letters/:jobId/requeue").handler(gate).handler(new RequeueDeadLetterHandler(orchestrator));
 
     node.health().mount(router);
     ReachMetrics.of(vertx).mount(router);

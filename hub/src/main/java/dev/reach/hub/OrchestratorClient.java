@@ -65,9 +65,36 @@ final class OrchestratorClient {
     return bus.request(Addresses.GET_DEAD_LETTER, new JsonObject().put("job_id", jobId));
   }
 
-  /** Replies {@code {"run_id", "requeue_of", "requeue_of_run"}}: the new run that retries the job. */
-  Future<JsonObject> requeueDeadLetter(String jobId) {
-    return bus.request(Addresses.REQUEUE_DEAD_LETTER, new JsonObject().put("job_id", jobId));
+  /**
+   * Replies {@code {"run_id", "requeue_of", "requeue_of_run"}}: the new run that retries the job;
+   * its event names {@code actor} (null: anonymous) and {@code reason} (nullable).
+   */
+  Future<JsonObject> requeueDeadLetter(String jobId, String actor, String reason) {
+    JsonObject body = new JsonObject().put("job_id", jobId);
+    if (actor != null) {
+      body.put("actor", actor);
+    }
+    if (reason != null) {
+      body.put("reason", reason);
+    }
+    return bus.request(Addresses.REQUEUE_DEAD_LETTER, body);
+  }
+
+  /**
+   * How long a projection rebuild may take: the orchestrator's replay timeout plus the lock wait
+   * and a margin (a rebuild of a large log takes minutes; this request is not the hot path).
+   */
+  static final long REBUILD_TIMEOUT_MS = 600_000 + 5_000 + 30_000;
+
+  /** Replies the rebuild's report (differences per table, rows, whether they were swapped, its event). */
+  Future<JsonObject> rebuildProjections(boolean dryRun, String actor, String actorTokenId, String reason) {
+    return bus.request(Addresses.ADMIN_REBUILD_PROJECTIONS, new JsonObject().put("dry_run", dryRun)
+        .put("actor", actor).put("actor_token_id", actorTokenId).put("reason", reason), REBUILD_TIMEOUT_MS);
+  }
+
+  /** Replies a run's whole internal state (dump-state), or fails {@code RUN_NOT_FOUND}. */
+  Future<JsonObject> runState(String runId) {
+    return bus.request(Addresses.ADMIN_RUN_STATE, new JsonObject().put("id", runId));
   }
 
   /** Replies the live token ({@code id}, {@code name}, {@code role}) with this SHA-256, or fails {@code UNAUTHORIZED}. */

@@ -8,9 +8,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code POST /api/v1/dead-letters/:jobId/requeue}: a new run that retries the quarantined job
- * (the orchestrator links it to the old one and appends an event; history is never edited).
- * {@code 201 {"run_id", "requeue_of", "requeue_of_run"}} with the new run's {@code Location}.
+ * {@code POST /api/v1/dead-letters/:jobId/requeue} and {@code POST /admin/api/dead-letters/:jobId/requeue}
+ * with an optional body {@code {"reason": "..."}}: a new run that retries the quarantined job (the
+ * orchestrator links it to the old one and appends a {@code dead_letter_requeued} event naming the
+ * actor — the admin token on the admin route, {@code anonymous} on the public one — and the reason;
+ * history is never edited). {@code 201 {"run_id", "requeue_of", "requeue_of_run"}} with the new
+ * run's {@code Location}.
  */
 final class RequeueDeadLetterHandler implements Handler<RoutingContext> {
   private final OrchestratorClient orchestrator;
@@ -22,7 +25,16 @@ final class RequeueDeadLetterHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String jobId = JobIds.require(ctx.pathParam("jobId"));
-    orchestrator.requeueDeadLetter(jobId).onSuccess(reply -> respond(ctx, reply)).onFailure(ctx::fail);
+    io.vertx.core.buffer.Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
+    JsonObject body = raw == null || raw.length() == 0 ? new JsonObject() : JsonBody.object(ctx);
+    for (String f : body.fieldNames()) {
+      if (!"reason".equals(f)) {
+        throw new ReachException(ErrorCode.INVALID_REQUEST, "unknown field '" + f + "'; allowed: [reason]", f);
+      }
+    }
+    String reason = ReasonField.read(body, false, "say why the job is requeued");
+    String actor = ctx.get(AdminAuth.PRINCIPAL);
+    orchestrator.requeueDeadLetter(jobId, actor, reason).onSuccess(reply -> respond(ctx, reply)).onFailure(ctx::fail);
   }
 
   private static void respond(RoutingContext ctx, JsonObject reply) {

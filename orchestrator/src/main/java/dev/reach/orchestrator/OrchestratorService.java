@@ -15,6 +15,8 @@ import dev.reach.orchestrator.store.DbNow;
 import dev.reach.orchestrator.store.DeadLetterStore;
 import dev.reach.orchestrator.store.LeaderStore;
 import dev.reach.orchestrator.store.LeaseStore;
+import dev.reach.orchestrator.store.ProjectionRebuild;
+import dev.reach.orchestrator.store.RunStateStore;
 import dev.reach.orchestrator.store.RetentionStore;
 import dev.reach.orchestrator.store.RunStore;
 import dev.reach.orchestrator.store.RunnerStore;
@@ -156,7 +158,9 @@ public final class OrchestratorService {
         .compose(n -> FirstAdminToken.ensure(admin, cfg.adminToken(), System.out))
         .compose(v -> apiSupervisor.deploy())
         .compose(id -> leaderSupervisor.deploy())
-        .compose(id -> vertx.deployVerticle(new AdminBusApi(admin, cfg.runnerAliveWindowMs(), counters)))
+        .compose(id -> vertx.deployVerticle(new AdminBusApi(admin, cfg.runnerAliveWindowMs(), counters,
+            new ProjectionRebuild(db, ProjectionRebuild.Settings.DEFAULTS), new RunStateStore(db),
+            Math.min(cfg.requestTimeoutMs(), 3_000))))
         .compose(id -> {
           ids.add(id);
           return vertx.deployVerticle(sampler);

@@ -106,7 +106,8 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
         .compose(v -> {
           consumers = new ConsumerSet(vertx)
               .add(Addresses.WORK_AVAILABLE, m -> claim())
-              .add(Addresses.KILL_ATTEMPTS, m -> onKill(m.body() instanceof JsonObject o ? o : null));
+              .add(Addresses.KILL_ATTEMPTS, m -> onKill(m.body() instanceof JsonObject o ? o : null))
+              .add(Addresses.runnerLeases(cfg.runnerId()), this::answerLeaseView);
           // after a healed cluster split: register again and re-announce (a heartbeat and a claim at once)
           ClusterMerges.of(vertx).onMerged(context, rejoin);
           return consumers.ready();
@@ -396,6 +397,20 @@ public final class RunnerVerticle extends VerticleBase implements Execution.Owne
         }
       }
     });
+  }
+
+  /** dump-state asks for this runner's own view of its leases and buffered reports. */
+  private void answerLeaseView(io.vertx.core.eventbus.Message<Object> m) {
+    Set<String> jobs = LeaseViewAnswer.jobIds(m.body());
+    List<Execution> executions = new ArrayList<>(held.values());
+    long now = clock.nowCentis();
+    tools.completions().journaled()
+        .recover(t -> {
+          LOG.warning("journal not readable for dump-state: " + t);
+          return Future.succeededFuture(List.of());
+        })
+        .onSuccess(journal -> m.reply(new LeaseViewAnswer(cfg.runnerId(), incarnation, cfg.runnerSlots(), draining, now,
+            executions, journal, jobs).toJson()));
   }
 
   private void onKill(JsonObject body) {

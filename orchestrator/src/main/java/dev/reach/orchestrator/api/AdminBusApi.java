@@ -1,6 +1,9 @@
 package dev.reach.orchestrator.api;
 
 import dev.reach.orchestrator.store.AdminStore;
+import dev.reach.orchestrator.store.ProjectionRebuild;
+import dev.reach.orchestrator.store.ProjectionReport;
+import dev.reach.orchestrator.store.RunStateStore;
 import dev.reach.shared.bus.Addresses;
 import dev.reach.shared.bus.Fields;
 import dev.reach.shared.error.ErrorCode;
@@ -9,10 +12,12 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The orchestrator's side of the hub's admin API, on the event bus: token lookup by hash, the
- * system figures, and appending operator actions and heals to the event log.
+ * system figures, appending operator actions and heals to the event log (an operator action names
+ * its {@code actor} and {@code reason}), projection rebuilds and dump-state.
  */
 public final class AdminBusApi extends VerticleBase {
   private static final Set<String> AUDIT_TYPES = Set.of("manual_restart", "heal_attempted", "manual_restart_refused");
@@ -20,20 +25,31 @@ public final class AdminBusApi extends VerticleBase {
   private final AdminStore store;
   private final long runnerWindowMs;
   private final ProtocolCounters counters;
+  private final ProjectionRebuild rebuild;
+  private final RunStateStore runState;
+  private final long askTimeoutMs;
   private BusHandlers handlers;
+  private RunStateDump dump;
 
-  public AdminBusApi(AdminStore store, long runnerWindowMs, ProtocolCounters counters) {
+  public AdminBusApi(AdminStore store, long runnerWindowMs, ProtocolCounters counters, ProjectionRebuild rebuild,
+      RunStateStore runState, long askTimeoutMs) {
     this.store = store;
     this.counters = counters;
     this.runnerWindowMs = runnerWindowMs;
+    this.rebuild = rebuild;
+    this.runState = runState;
+    this.askTimeoutMs = askTimeoutMs;
   }
 
   @Override
   public Future<?> start() {
+    dump = new RunStateDump(vertx, runState, askTimeoutMs);
     handlers = new BusHandlers(vertx, counters::requestError)
         .on(Addresses.ADMIN_TOKEN_VERIFY, this::verify)
         .on(Addresses.ADMIN_SYSTEM_FIGURES, body -> store.systemFigures(runnerWindowMs))
         .on(Addresses.ADMIN_AUDIT, this::audit)
+        .on(Addresses.ADMIN_REBUILD_PROJECTIONS, this::rebuild)
+        .on(Addresses.ADMIN_RUN_STATE, body -> dump.dump(runId(body)))
         .reregisterOnMerge(context);
     return handlers.ready();
   }
@@ -62,6 +78,36 @@ public final class AdminBusApi extends VerticleBase {
     if (!AUDIT_TYPES.contains(type)) {
       throw new ReachException(ErrorCode.MALFORMED_MESSAGE, "field 'type' must be one of " + AUDIT_TYPES, "type");
     }
-    return store.appendAudit(type, Fields.object(body, "payload")).map(seq -> new JsonObject().put("seq", seq));
+    JsonObject payload = Fields.object(body, "payload");
+    if (!"heal_attempted".equals(type)) {
+      // an operator's restart: the same actor and reason fields as every admin action's event
+      payload = payload.copy().put("actor", payload.getString("by")).put("reason", payload.getString("reason"));
+    }
+    return store.appendAudit(type, payload).map(seq -> new JsonObject().put("seq", seq));
+  }
+
+  private Future<JsonObject> rebuild(JsonObject body) {
+    Object dry = body.getValue("dry_run", false);
+    if (!(dry instanceof Boolean dryRun)) {
+      throw new ReachException(ErrorCode.INVALID_REQUEST, "field 'dry_run' must be true or false", "dry_run");
+    }
+    String actor = Fields.string(body, "actor");
+    String reason = Fields.optString(body, "reason");
+    if (reason != null && reason.length() > OrchestratorApi.MAX_REASON) {
+      throw new ReachException(ErrorCode.INVALID_REQUEST, "reason must be at most " + OrchestratorApi.MAX_REASON
+          + " characters", "reason");
+    }
+    String tokenId = Fields.optString(body, "actor_token_id");
+    return rebuild.run(dryRun, tokenId == null ? actor : actor + " (" + tokenId + ")", reason)
+        .map(ProjectionReport::toJson);
+  }
+
+  private static UUID runId(JsonObject body) {
+    String id = Fields.string(body, "id");
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw new ReachException(ErrorCode.RUN_NOT_FOUND, "no run with id " + id);
+    }
   }
 }

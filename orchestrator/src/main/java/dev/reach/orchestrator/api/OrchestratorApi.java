@@ -34,6 +34,8 @@ import java.util.logging.Logger;
  */
 public final class OrchestratorApi extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(OrchestratorApi.class.getName());
+  /** The longest reason an operator action may carry. */
+  static final int MAX_REASON = 500;
   private final RunStore runs;
   private final LeaseStore leases;
   private final RunnerStore runners;
@@ -185,9 +187,17 @@ public final class OrchestratorApi extends VerticleBase {
   }
 
   private Future<JsonObject> requeue(JsonObject body) {
-    return deadLetters.requeue(deadLetterId(body)).map(r -> {
+    String actor = Fields.optString(body, "actor");
+    String reason = Fields.optString(body, "reason");
+    if (reason != null && reason.length() > MAX_REASON) {
+      throw new ReachException(ErrorCode.INVALID_REQUEST, "reason must be at most " + MAX_REASON + " characters",
+          "reason");
+    }
+    String by = actor == null || actor.isBlank() ? "anonymous" : actor;
+    return deadLetters.requeue(deadLetterId(body), by, reason).map(r -> {
       announcer.workAvailable();
-      LOG.info("dead letter " + r.requeueOf() + " requeued as run " + r.runId());
+      LOG.info("dead letter " + r.requeueOf() + " requeued as run " + r.runId() + " by " + by
+          + (reason == null ? "" : " (reason: " + reason + ")"));
       return new JsonObject()
           .put("run_id", r.runId().toString())
           .put("requeue_of", r.requeueOf().toString())

@@ -55,13 +55,19 @@ public final class DeadLetterStore {
   }
 
   public Future<Requeued> requeue(UUID jobId) {
+    return requeue(jobId, "anonymous", null);
+  }
+
+  /** A requeue that {@code actor} asked for, for {@code reason} (nullable); both go into its event. */
+  public Future<Requeued> requeue(UUID jobId, String actor, String reason) {
     return fetch(jobId).compose(row -> {
       JsonObject letter = json(row.getValue("dead_letter"));
       JobSpec job = JobSpec.fromJson(letter.getJsonObject("spec"));
       String name = "requeue of " + row.getString("run_name") + "/" + job.name();
       RunSpec spec = new RunSpec(name.length() > 200 ? name.substring(0, 200) : name, List.of(job));
       UUID oldRun = UUID.fromString(letter.getString("run_id"));
-      return runs.submit(spec, null, jobId).map(s -> new Requeued(s.id(), jobId, oldRun));
+      return runs.submit(spec, null, new RunStore.Requeue(jobId, actor, reason))
+          .map(s -> new Requeued(s.id(), jobId, oldRun));
     });
   }
 

@@ -23,6 +23,9 @@ public final class RunStore {
   /** The outcome of a submission: the run's id and whether this call created it. */
   public record Submitted(UUID id, boolean created) {}
 
+  /** A dead-letter requeue: the quarantined job, the actor who asked and the reason (nullable). */
+  public record Requeue(UUID jobId, String actor, String reason) {}
+
   /** The outcome of a cancel: the run's id, how many jobs it cancelled and which leases to kill. */
   public record Cancelled(UUID id, long cancelledJobs, List<Long> killTokens) {}
 
@@ -38,8 +41,12 @@ public final class RunStore {
     return submit(spec, idempotencyKey, null);
   }
 
-  /** A submission; {@code requeueOf} (nullable) is the quarantined job a dead-letter requeue retries. */
-  public Future<Submitted> submit(RunSpec spec, String idempotencyKey, UUID requeueOf) {
+  /**
+   * A submission; {@code requeue} (nullable) is the dead-letter requeue it carries out: the
+   * quarantined job it retries, who asked and why (recorded in the {@code dead_letter_requeued} event).
+   */
+  public Future<Submitted> submit(RunSpec spec, String idempotencyKey, Requeue requeue) {
+    UUID requeueOf = requeue == null ? null : requeue.jobId();
     UUID runId = UUID.randomUUID();
     JsonArray jobs = new JsonArray();
     for (JobSpec job : spec.jobs()) {
@@ -48,7 +55,8 @@ public final class RunStore {
     String fingerprint = spec.fingerprint();
     Tuple params = Tuple.tuple()
         .addUUID(runId).addString(spec.name()).addString(idempotencyKey).addString(fingerprint)
-        .addValue(jobs).addOffsetDateTime(now.now()).addUUID(requeueOf);
+        .addValue(jobs).addOffsetDateTime(now.now()).addUUID(requeueOf)
+        .addString(requeue == null ? null : requeue.actor()).addString(requeue == null ? null : requeue.reason());
     return db.query(SQL.get("insert_run"), params).compose(rows -> {
       if (rows.size() == 1) {
         return Future.succeededFuture(new Submitted(rows.iterator().next().getUUID("id"), true));

@@ -77,6 +77,11 @@ public final class CompletionDelivery {
     return send(report);
   }
 
+  /** The completions journaled and not answered yet (this incarnation's and its predecessors'), read off the loop. */
+  public Future<java.util.List<dev.reach.runner.journal.JournalEntry>> journaled() {
+    return Blocking.on(io, context, journal::entries);
+  }
+
   /** Stops sending: pending deliveries end {@link Settlement#ABANDONED} at their next try. */
   public void close() {
     closed = true;

@@ -68,7 +68,7 @@ public final class Execution {
   private final Owner owner;
   private final LogShipper log;
   private final ArtifactUploader uploader;
-  private JobProcess process; // control thread
+  private volatile JobProcess process; // written on the control thread
   private boolean killRequested; // control thread
   private boolean interruptRequested; // control thread
   private volatile Path workspace;
@@ -86,6 +86,8 @@ public final class Execution {
   private boolean startInFlight;
   private boolean startSuperseded;
   private long startRetryTimer = -1;
+  /** The lease deadline last handed to the watcher (watcher clock, centiseconds). */
+  private volatile long leaseDeadlineCentis;
 
   public Execution(Lease lease, Tools tools, Owner owner) {
     this.lease = lease;
@@ -104,8 +106,35 @@ public final class Execution {
     return lease.token();
   }
 
+  /**
+   * This runner's own view of the attempt, for dump-state (on the runner's context): the lease as
+   * its watcher holds it ({@code lease_remaining_ms} from {@code nowCentis}), the process, and how
+   * far the reports got.
+   */
+  public JsonObject describe(long nowCentis) {
+    long deadline = leaseDeadlineCentis;
+    return new JsonObject()
+        .put("job_id", lease.jobId())
+        .put("job_name", lease.jobName())
+        .put("attempt", lease.attempt())
+        .put("token", lease.token())
+        .put("lease_deadline_centis", deadline)
+        .put("lease_remaining_ms", (deadline - nowCentis) * 10)
+        .put("watcher_pid", process == null ? null : process.pid())
+        .put("pgid", pgid < 0 ? null : pgid)
+        .put("spawned_at_ms", spawnedAtMs == 0 ? null : spawnedAtMs)
+        .put("start_reported", startReported.future().isComplete())
+        .put("output_closed", outputClosed)
+        .put("process_group_gone", groupEmpty)
+        .put("ended", end == null ? null : new JsonObject().put("exit_code", end.exitCode())
+            .put("killed", end.killedReason()))
+        .put("completion", finishing ? "sending" : end == null ? "not yet" : "waiting for log and artifacts")
+        .put("hurried", hurried);
+  }
+
   /** Spawns the job with the watcher holding {@code leaseDeadlineCentis}; {@code nowCentis} starts the timeout. */
   public void start(long leaseDeadlineCentis, long nowCentis) {
+    this.leaseDeadlineCentis = leaseDeadlineCentis;
     long timeoutAt = nowCentis + lease.spec().timeoutSeconds() * 100L;
     tools.control().execute(() -> {
       try {
@@ -133,6 +162,7 @@ public final class Execution {
 
   /** A committed renewal (or an outage extension): the watcher may let the job run until {@code deadlineCentis}. */
   public void extendLease(long deadlineCentis) {
+    leaseDeadlineCentis = Math.max(leaseDeadlineCentis, deadlineCentis);
     tools.control().execute(() -> {
       if (process != null) {
         process.extendLease(deadlineCentis);

@@ -31,6 +31,16 @@ public final class Addresses {
   public static final String ADMIN_SYSTEM_FIGURES = "reach.orchestrator.admin.system-figures";
   /** Admin: appends an operator action or a watchdog heal ({@code type}, {@code payload}) to the event log. */
   public static final String ADMIN_AUDIT = "reach.orchestrator.admin.audit";
+  /**
+   * Admin: rebuilds the projections (runs, jobs, attempts, dead letters) from the events, or with
+   * {@code dry_run} only compares them ({@code {"dry_run", "actor", "reason"}}); answers the report.
+   */
+  public static final String ADMIN_REBUILD_PROJECTIONS = "reach.orchestrator.admin.projections.rebuild";
+  /**
+   * Admin: a run's whole internal state ({@code {"id"}}): run and job rows, attempts, leases, the
+   * holding runners' own view of them, buffered reports, and the run's events.
+   */
+  public static final String ADMIN_RUN_STATE = "reach.orchestrator.admin.run.state";
 
   // orchestrator, leader only (consumed only by the holder of the leader lock)
   /**
@@ -44,6 +54,18 @@ public final class Addresses {
   public static final String WORK_AVAILABLE = "reach.runner.work-available";
   /** Attempts whose leases are no longer current (cancelled): runners holding them kill them. */
   public static final String KILL_ATTEMPTS = "reach.runner.kill";
+
+  // runners, request/reply (one runner: the address names it)
+  /** Prefix of {@link #runnerLeases}. */
+  public static final String RUNNER_LEASES_PREFIX = "reach.runner.leases.";
+
+  /**
+   * The runner {@code runnerId}'s own view of the leases it holds for a job ({@code {"job_id"}}): its
+   * executions (token, process, lease deadline as its watcher holds it) and its buffered reports.
+   */
+  public static String runnerLeases(String runnerId) {
+    return RUNNER_LEASES_PREFIX + runnerId;
+  }
 
   // artifact store, request/reply
   /** Returns the artifact store's HTTP base URL, for uploads and downloads. */

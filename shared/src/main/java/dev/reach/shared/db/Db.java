@@ -174,6 +174,25 @@ public final class Db {
     });
   }
 
+  /**
+   * Runs {@code work} on one pooled connection held for all its statements (several transactions,
+   * session-level locks), released when its future completes. For long administrative work: no
+   * statement timeout of this class applies (set one in the transaction), and its failures are not
+   * counted by the breaker; a failure to get a connection is classified like any other.
+   */
+  public <T> Future<T> withConnection(Function<SqlConnection, Future<T>> work) {
+    count(1);
+    return acquire().compose(conn -> {
+      Future<T> f;
+      try {
+        f = work.apply(conn);
+      } catch (RuntimeException e) {
+        f = Future.failedFuture(e);
+      }
+      return f.andThen(ar -> release(conn));
+    });
+  }
+
   /** A pooled connection, counted as busy until {@link #release}; its failure classified by {@link #acquireFailure}. */
   Future<SqlConnection> acquire() {
     return pool.getConnection()

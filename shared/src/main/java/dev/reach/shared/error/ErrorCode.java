@@ -23,6 +23,8 @@ public enum ErrorCode {
   ILLEGAL_TRANSITION(409, false),
   HEAL_BLOCKED(409, false),
   RESTART_IN_PROGRESS(409, true),
+  /** Another projection rebuild is running, or the live tables stayed locked by others past the lock timeout. */
+  PROJECTION_REBUILD_BUSY(409, true),
   LOG_OFFSET_MISMATCH(409, false),
   PAYLOAD_TOO_LARGE(413, false),
   INSUFFICIENT_STORAGE(507, true),

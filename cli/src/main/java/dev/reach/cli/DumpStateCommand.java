@@ -1,0 +1,45 @@
+package dev.reach.cli;
+
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code reachctl debug dump-state RUN_ID [--json]}: GET /admin/api/runs/{id}/state — the run and job
+ * rows, attempts, leases with holders and expiries, each holding runner's own view of its leases and
+ * buffered reports, and the run's events.
+ */
+@Command(
+    name = "dump-state",
+    description = "Show a run's whole internal state: run and job rows, attempts, lease holders and expiries, the"
+        + " runners' own view of their leases and buffered reports, and the run's events.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:shown", "1:API error (RUN_NOT_FOUND)", "2:bad usage (e.g. no token)", "3:cannot reach the API"},
+    mixinStandardHelpOptions = true)
+public final class DumpStateCommand implements Callable<Integer> {
+  private final Cli cli;
+
+  @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run's id.")
+  String runId;
+
+  @Option(names = "--json", description = "Print the state as JSON instead of text.")
+  boolean json;
+
+  @Mixin ApiOptions api;
+  @Mixin AdminTokenOption token;
+
+  public DumpStateCommand(Cli cli) {
+    this.cli = cli;
+  }
+
+  @Override
+  public Integer call() {
+    JsonObject state = api.client(cli).getJson("/admin/api/runs/" + ApiClient.segment(runId) + "/state",
+        token.required(cli)).body();
+    cli.out().print(json ? state.encodePrettily() + System.lineSeparator() : StateText.render(state));
+    return ExitCodes.OK;
+  }
+}
