@@ -68,8 +68,17 @@ final class ComposeCluster implements AutoCloseable {
   static synchronized String dockerProblem() {
     if (dockerProblem == null) {
       String problem;
-      if (!DockerClientFactory.instance().isDockerAvailable()) {
-        problem = "no Docker engine answers (DOCKER_HOST or /var/run/docker.sock)";
+      boolean available;
+      try {
+        available = DockerClientFactory.instance().isDockerAvailable();
+      } catch (RuntimeException e) {
+        // an engine answers but Testcontainers cannot use it (here: its Ryuk image cannot be pulled
+        // unless TESTCONTAINERS_RYUK_DISABLED=true, see the README)
+        available = false;
+      }
+      if (!available) {
+        problem = "no Docker engine that Testcontainers can use answers (DOCKER_HOST or /var/run/docker.sock;"
+            + " without a registry: TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost)";
       } else {
         problem = composeProblem(findRepo().resolve("docker/docker-compose.yml"));
       }
