@@ -31,6 +31,13 @@ public final class Addresses {
   public static final String ADMIN_SYSTEM_FIGURES = "reach.orchestrator.admin.system-figures";
   /** Admin: appends an operator action or a watchdog heal ({@code type}, {@code payload}) to the event log. */
   public static final String ADMIN_AUDIT = "reach.orchestrator.admin.audit";
+  /**
+   * Admin: one page of the event log in chain (seq) order with each event's seal, for the export.
+   * Request {@code {"after": seq, "run_id": uuid|null, "limit": n, "sealed_through": seq|null}};
+   * reply {@code {"events": [...], "more": bool, "head": {"pos", "seq", "hash"}|null}} (see
+   * {@link dev.reach.shared.audit.ExportLines}).
+   */
+  public static final String ADMIN_EVENTS_PAGE = "reach.orchestrator.admin.events.page";
 
   // orchestrator, leader only (consumed only by the holder of the leader lock)
   /**
