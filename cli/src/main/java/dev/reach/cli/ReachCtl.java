@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
       CancelCommand.class,
       RunnersCommand.class,
       DeadLettersCommand.class,
+      AuditCommand.class,
       CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

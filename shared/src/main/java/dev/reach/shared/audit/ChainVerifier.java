@@ -57,7 +57,7 @@ public final class ChainVerifier {
     }
     if (o.containsKey(ExportLines.END)) {
       endLine = o.getJsonObject(ExportLines.END);
-      return resolveGap(false);
+      return resolveGap(null);
     }
     SealedEvent e;
     try {
@@ -84,11 +84,8 @@ public final class ChainVerifier {
   }
 
   private boolean event(SealedEvent e) {
-    if (pendingGap != null) {
-      boolean outOfOrder = e.sealed() && e.pos() == gapExpected;
-      if (!resolveGap(outOfOrder)) {
-        return false;
-      }
+    if (pendingGap != null && !resolveGap(e)) {
+      return false;
     }
     events++;
     if (e.seq() <= lastSeq) {
@@ -153,16 +150,19 @@ public final class ChainVerifier {
     return true;
   }
 
-  /** A gap noted at the previous line: out of order when the expected position came next, else missing. */
-  private boolean resolveGap(boolean outOfOrder) {
+  /**
+   * A gap noted at the previous line: out of order when {@code next} is the expected position (it
+   * came late), else the events in the gap are missing (reported at the line of the gap).
+   */
+  private boolean resolveGap(SealedEvent next) {
     if (pendingGap == null) {
       return true;
     }
     Violation gap = pendingGap;
     pendingGap = null;
-    if (outOfOrder) {
-      violation = new Violation(lineNo, gap.seq(), gap.type(), Violation.CONTINUITY, "chain position " + gapExpected
-          + " comes after position " + (lastPos) + " (line " + gap.line() + "): lines are out of order");
+    if (next != null && next.sealed() && next.pos() == gapExpected) {
+      violation = violation(next, Violation.CONTINUITY, "chain position " + gapExpected + " comes after position "
+          + lastPos + " (line " + gap.line() + "): lines are out of order");
     } else {
       violation = gap;
     }
@@ -172,7 +172,7 @@ public final class ChainVerifier {
   /** Ends the check: the end line must be there with the right counts. */
   public VerifyReport finish() {
     if (violation == null && pendingGap != null) {
-      resolveGap(false);
+      resolveGap(null);
     }
     if (violation == null) {
       if (!headerSeen) {

@@ -124,7 +124,7 @@ public final class LifecycleReplay {
 
   private Breach completed(Job job, SealedEvent e, JsonObject p) {
     long token = e.token() == null ? p.getLong("token", 0L) : e.token();
-    if (job.completed.contains(token)) {
+    if (token == job.token && job.completed.contains(token)) {
       return new Breach(Violation.ONE_COMPLETION, "a second completion accepted for attempt "
           + p.getInteger("attempt", job.attempt) + " (token " + token + ")");
     }
