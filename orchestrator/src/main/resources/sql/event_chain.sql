@@ -46,21 +46,22 @@ RETURNING pos;
 
 -- name: export_page
 -- One page of the export: events after seq $1, in order, at most $2, each with its seal when its
--- seq is at most $3 (the chain head when the export began).
+-- seq is at most $3 (the chain head when the export began). The page is cut first and its seals
+-- looked up one by one, so a page costs the same at the start and the end of a long log.
 -- $1 after seq, $2 limit, $3 sealed through seq
 SELECT e.seq, e.at, e.type, e.run_id, e.job_id, e.token, e.payload, s.pos, s.prev_hash, s.hash
-  FROM events e
-  LEFT JOIN event_seals s ON s.seq = e.seq AND s.seq <= $3
- WHERE e.seq > $1
- ORDER BY e.seq
- LIMIT $2;
+  FROM (SELECT * FROM events WHERE seq > $1 ORDER BY seq LIMIT $2) e
+  LEFT JOIN LATERAL (
+    SELECT x.pos, x.prev_hash, x.hash FROM event_seals x WHERE x.seq = e.seq AND x.seq <= $3
+  ) s ON true
+ ORDER BY e.seq;
 
 -- name: export_run_page
 -- As export_page, only the events of run $4.
 -- $1 after seq, $2 limit, $3 sealed through seq, $4 run id
 SELECT e.seq, e.at, e.type, e.run_id, e.job_id, e.token, e.payload, s.pos, s.prev_hash, s.hash
-  FROM events e
-  LEFT JOIN event_seals s ON s.seq = e.seq AND s.seq <= $3
- WHERE e.run_id = $4 AND e.seq > $1
- ORDER BY e.seq
- LIMIT $2;
+  FROM (SELECT * FROM events WHERE run_id = $4 AND seq > $1 ORDER BY seq LIMIT $2) e
+  LEFT JOIN LATERAL (
+    SELECT x.pos, x.prev_hash, x.hash FROM event_seals x WHERE x.seq = e.seq AND x.seq <= $3
+  ) s ON true
+ ORDER BY e.seq;
