@@ -5,9 +5,7 @@ import dev.reach.shared.job.Transitions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The job lifecycle replayed over events in chain order, checking what every accepted event must
@@ -24,7 +22,8 @@ public final class LifecycleReplay {
     long token;
     int attempt;
     boolean attemptLive;
-    final Set<Long> completed = new HashSet<>();
+    /** The current attempt's completion was accepted (an older attempt's token is stale anyway). */
+    boolean completed;
   }
 
   /** A broken rule: which and what. */
@@ -114,6 +113,7 @@ public final class LifecycleReplay {
     job.token = token;
     job.attempt = p.getInteger("attempt", job.attempt + 1);
     job.attemptLive = true;
+    job.completed = false;
     return null;
   }
 
@@ -124,7 +124,7 @@ public final class LifecycleReplay {
 
   private Breach completed(Job job, SealedEvent e, JsonObject p) {
     long token = e.token() == null ? p.getLong("token", 0L) : e.token();
-    if (token == job.token && job.completed.contains(token)) {
+    if (token == job.token && job.completed) {
       return new Breach(Violation.ONE_COMPLETION, "a second completion accepted for attempt "
           + p.getInteger("attempt", job.attempt) + " (token " + token + ")");
     }
@@ -134,7 +134,7 @@ public final class LifecycleReplay {
     }
     b = moveTo(job, p);
     if (b == null) {
-      job.completed.add(token);
+      job.completed = true;
       job.attemptLive = false;
     }
     return b;
