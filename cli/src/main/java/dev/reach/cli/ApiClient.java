@@ -84,8 +84,15 @@ final class ApiClient {
 
   /** A streamed body (the caller closes it); an error status becomes an {@link ApiException}. */
   InputStream stream(String path) {
-    HttpResponse<InputStream> r = send(HttpRequest.newBuilder(uri(path)).GET(), HttpResponse.BodyHandlers.ofInputStream(),
-        REQUEST_TIMEOUT);
+    return stream(path, Map.of());
+  }
+
+  /** As {@link #stream(String)}, with request headers (such as {@code Authorization}). */
+  InputStream stream(String path, Map<String, String> headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();
+    headers.forEach(b::header);
+    // the timeout runs until the response's head: a long stream (an export, a followed log) is not cut by it
+    HttpResponse<InputStream> r = send(b, HttpResponse.BodyHandlers.ofInputStream(), REQUEST_TIMEOUT);
     if (r.statusCode() / 100 != 2) {
       try (InputStream in = r.body()) {
         throw error(r.statusCode(), new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8));

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
       DeadLettersCommand.class,
       AdminCommand.class,
       DebugCommand.class,
+      AuditCommand.class,
       CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -52,6 +52,7 @@ final class HubRouter {
     router.route("/admin/api/*").handler(adminAuth);
     router.get("/admin/api/system-status").handler(new SystemStatusHandler(node, orchestrator));
     router.get("/admin/api/worker/status").handler(new WorkerStatusHandler(node, worker));
+    router.get("/admin/api/events").handler(new EventExportHandler(orchestrator));
     router.post("/admin/api/worker/restart").handler(new WorkerRestartHandler(node, WORKER_COMPONENT, worker));
     router.post("/admin/api/projections/rebuild").handler(new RebuildProjectionsHandler(orchestrator));
     router.get("/admin/api/runs/:id/state").handler(new RunStateHandler(orchestrator));

@@ -107,6 +107,15 @@ final class OrchestratorClient {
     return bus.request(Addresses.ADMIN_SYSTEM_FIGURES, new JsonObject());
   }
 
+  /**
+   * One page of the event log after seq {@code after} ({@link Addresses#ADMIN_EVENTS_PAGE}); the
+   * first page of an export passes {@code sealedThrough} null and gets the chain head back.
+   */
+  Future<JsonObject> eventsPage(long after, int limit, String runId, Long sealedThrough) {
+    return bus.request(Addresses.ADMIN_EVENTS_PAGE, new JsonObject().put("after", after).put("limit", limit)
+        .put("run_id", runId).put("sealed_through", sealedThrough));
+  }
+
   /** Replies one orchestrator's status (leader, epoch, breaker, outage, protocol counters, retention). */
   Future<JsonObject> status() {
     return bus.request(Addresses.ORCHESTRATOR_STATUS, new JsonObject());

@@ -2,6 +2,7 @@ package dev.reach.orchestrator;
 
 import dev.reach.orchestrator.admin.FirstAdminToken;
 import dev.reach.orchestrator.api.AdminBusApi;
+import dev.reach.orchestrator.api.EventsBusApi;
 import dev.reach.orchestrator.api.OrchestratorApi;
 import dev.reach.orchestrator.api.ProtocolCounters;
 import dev.reach.orchestrator.leader.ExpiryGuard;
@@ -9,10 +10,12 @@ import dev.reach.orchestrator.leader.LeaderAlerts;
 import dev.reach.orchestrator.leader.SignalSampler;
 import dev.reach.orchestrator.leader.LeaderVerticle;
 import dev.reach.orchestrator.leader.RetentionVerticle;
+import dev.reach.orchestrator.leader.SealerVerticle;
 import dev.reach.orchestrator.leader.OutageState;
 import dev.reach.orchestrator.store.AdminStore;
 import dev.reach.orchestrator.store.DbNow;
 import dev.reach.orchestrator.store.DeadLetterStore;
+import dev.reach.orchestrator.store.EventChainStore;
 import dev.reach.orchestrator.store.LeaderStore;
 import dev.reach.orchestrator.store.LeaseStore;
 import dev.reach.orchestrator.store.ProjectionRebuild;
@@ -70,11 +73,15 @@ public final class OrchestratorService {
   private final String retentionDeployment;
   private final Alerts alerts;
   private final String samplerDeployment;
+  /** The event chain's verticles (export pages; the sealer unless REACH_SEAL_INTERVAL_MS is 0), undeployed first. */
+  private final List<String> chainDeployments;
 
   private OrchestratorService(ReachNode node, Db db, Lifecycle lifecycle, AtomicReference<LeaderVerticle> leader,
       VerticleSupervisor<LeaderVerticle> leaderSupervisor, VerticleSupervisor<OrchestratorApi> apiSupervisor,
-      String adminDeployment, String retentionDeployment, Alerts alerts, String samplerDeployment) {
+      String adminDeployment, String retentionDeployment, Alerts alerts, String samplerDeployment,
+      List<String> chainDeployments) {
     this.node = node;
+    this.chainDeployments = List.copyOf(chainDeployments);
     this.alerts = alerts;
     this.samplerDeployment = samplerDeployment;
     this.db = db;
@@ -148,10 +155,17 @@ public final class OrchestratorService {
         new RetentionStore(db, DbNow.DATABASE_CLOCK),
         new RetentionVerticle.Settings(cfg.retentionMs(), cfg.retentionIntervalMs(), cfg.requestTimeoutMs(),
             () -> leader.get() == null ? null : leader.get().epoch()));
+    EventChainStore chain = new EventChainStore(db);
+    // sealing is off when REACH_SEAL_INTERVAL_MS is 0 (the benchmark's baseline)
+    SealerVerticle sealer = cfg.sealIntervalMs() <= 0 ? null : new SealerVerticle(chain,
+        new SealerVerticle.Settings(cfg.sealIntervalMs(), cfg.sealBatch(),
+            () -> leader.get() == null ? null : leader.get().epoch()));
+    List<String> chainIds = new ArrayList<>();
     int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     VerticleSupervisor<OrchestratorApi> apiSupervisor = new VerticleSupervisor<>(vertx, API_COMPONENT,
         () -> new OrchestratorApi(runs, leases, runners, deadLetters, counters,
-            () -> status(nodeId, leader.get(), retention, db, outage, counters, lifecycle, alerts)),
+            () -> status(nodeId, leader.get(), retention, db, outage, counters, lifecycle, alerts)
+                .put("sealer", sealer == null ? new JsonObject().put("enabled", false) : sealer.describe())),
         new DeploymentOptions().setInstances(instances), cfg.watchdogStuckMs(), databaseDown);
     List<String> ids = new ArrayList<>();
     return Migrator.fromClasspath().migrateAtStart(vertx, db.pool(), cfg.dbConnectTimeoutMs() + cfg.dbStatementTimeoutMs() * 3, 10)
@@ -169,13 +183,21 @@ public final class OrchestratorService {
           ids.add(id);
           return retention == null ? Future.<String>succeededFuture(null) : vertx.deployVerticle(retention);
         })
+        .compose(id -> vertx.deployVerticle(new EventsBusApi(chain, counters)).map(chainId -> {
+          chainIds.add(chainId);
+          return id;
+        }))
+        .compose(id -> sealer == null ? Future.succeededFuture(id) : vertx.deployVerticle(sealer).map(sealerId -> {
+          chainIds.add(sealerId);
+          return id;
+        }))
         .map(id -> {
           node.watchdog().supervise(apiSupervisor);
           node.watchdog().supervise(leaderSupervisor);
           node.health().announce();
           lifecycle.moveTo(LifecycleState.HEALTHY, "serving");
           return new OrchestratorService(node, db, lifecycle, leader, leaderSupervisor, apiSupervisor, ids.get(0), id,
-              alerts, ids.get(1));
+              alerts, ids.get(1), chainIds);
         })
         .onFailure(t -> {
           lifecycle.moveTo(LifecycleState.CRASHING, "start failed: " + t.getMessage());
@@ -228,7 +250,11 @@ public final class OrchestratorService {
     Vertx vertx = node.vertx();
     Future<Void> retention = retentionDeployment == null ? Future.succeededFuture()
         : vertx.undeploy(retentionDeployment);
-    return retention.eventually(() -> vertx.undeploy(samplerDeployment))
+    Future<Void> chain = Future.succeededFuture();
+    for (String id : chainDeployments) {
+      chain = chain.eventually(() -> vertx.undeploy(id));
+    }
+    return chain.eventually(() -> retention).eventually(() -> vertx.undeploy(samplerDeployment))
         .eventually(leaderSupervisor::undeploy)
         .eventually(() -> vertx.undeploy(adminDeployment))
         .eventually(apiSupervisor::undeploy)

@@ -41,6 +41,13 @@ public final class Addresses {
    * holding runners' own view of them, buffered reports, and the run's events.
    */
   public static final String ADMIN_RUN_STATE = "reach.orchestrator.admin.run.state";
+  /**
+   * Admin: one page of the event log in chain (seq) order with each event's seal, for the export.
+   * Request {@code {"after": seq, "run_id": uuid|null, "limit": n, "sealed_through": seq|null}};
+   * reply {@code {"events": [...], "more": bool, "head": {"pos", "seq", "hash"}|null}} (see
+   * {@link dev.reach.shared.audit.ExportLines}).
+   */
+  public static final String ADMIN_EVENTS_PAGE = "reach.orchestrator.admin.events.page";
 
   // orchestrator, leader only (consumed only by the holder of the leader lock)
   /**

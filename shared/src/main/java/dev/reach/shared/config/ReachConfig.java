@@ -80,7 +80,9 @@ public record ReachConfig(
     long dbIdleTimeoutMs,
     int breakerFailures,
     int breakerSuccesses,
-    long breakerResetMs) {
+    long breakerResetMs,
+    long sealIntervalMs,
+    int sealBatch) {
 
   public static final String DEFAULT_DB_URL = "postgresql://reach:reach@127.0.0.1:5432/reach";
   public static final long DEFAULT_LEASE_TTL_MS = 15_000;
@@ -187,6 +189,8 @@ public record ReachConfig(
     int depFailures = r.intValue("REACH_BREAKER_FAILURES", 5, 1, 1000);
     int depSuccesses = r.intValue("REACH_BREAKER_SUCCESSES", 2, 1, 1000);
     long depReset = r.longValue("REACH_BREAKER_RESET_MS", 60_000, 100, 3_600_000);
+    long sealInterval = r.longValue("REACH_SEAL_INTERVAL_MS", 1_000, 0, 3_600_000);
+    int sealBatch = r.intValue("REACH_SEAL_BATCH", 1_000, 1, 100_000);
     r.validate();
     return new ReachConfig(
         db, poolSize, connectTimeout, statementTimeout, clusterName, host, publicHost, clusterPort, members, ebPort,
@@ -196,7 +200,7 @@ public record ReachConfig(
         blobGrace, watchdogInterval, watchdogStuck, healMax, healWindow, healCooldown, churnThreshold, churnWindow,
         healthCache, adminToken, critFailures, critCooldown, warnFailures, warnCooldown, infoFailures, infoCooldown, webhook,
         webhookTimeout, webhookTries, webhookBackoff, leaderMissing, aliveWindow, sampleMs, storeMinFree,
-        maxWaitQueue, poolWait, idleTimeout, depFailures, depSuccesses, depReset);
+        maxWaitQueue, poolWait, idleTimeout, depFailures, depSuccesses, depReset, sealInterval, sealBatch);
   }
 
   private static String defaultRunnerId() {

@@ -22,48 +22,29 @@ import java.util.regex.Pattern;
  * Applies the numbered SQL migrations under {@code db/migration/} (listed in {@code index.txt})
  * in one transaction under an advisory lock, so several services starting at once apply them
  * once. Strict: an applied migration whose checksum changed, a gap in the numbering, or a
- * database newer than this build stops the start with a clear message. The only gap allowed is a
- * version the index declares taken by work not in this build ({@code V005 reserved: why}); it is
- * never applied, a database that has it is refused, and a migration missing below the newest
- * applied one (a reserved version that became real) is applied in version order.
+ * database newer than this build stops the start with a clear message.
  */
 public final class Migrator {
   private static final Logger LOG = Logger.getLogger(Migrator.class.getName());
   private static final Pattern FILE = Pattern.compile("V(\\d{3})__([a-z0-9_]+)\\.sql");
-  private static final Pattern RESERVED = Pattern.compile("V(\\d{3}) reserved\\b.*");
   private static final long LOCK_KEY = 0x52454143484d4947L; // "REACHMIG"
 
   /** One migration file. */
   public record Migration(int version, String name, String sql, String checksum) {}
 
   private final List<Migration> migrations;
-  private final java.util.Set<Integer> reserved;
 
   public Migrator(List<Migration> migrations) {
-    this(migrations, java.util.Set.of());
-  }
-
-  public Migrator(List<Migration> migrations, java.util.Set<Integer> reserved) {
     this.migrations = List.copyOf(migrations);
-    this.reserved = java.util.Set.copyOf(reserved);
   }
 
   public static Migrator fromClasspath() {
     String index = read("db/migration/index.txt");
     List<Migration> list = new ArrayList<>();
-    java.util.Set<Integer> reserved = new java.util.HashSet<>();
     int expected = 1;
     for (String line : index.split("\n")) {
       String file = line.trim();
       if (file.isEmpty() || file.startsWith("#")) {
-        continue;
-      }
-      Matcher r = RESERVED.matcher(file);
-      if (r.matches()) {
-        if (Integer.parseInt(r.group(1)) != expected) {
-          throw new IllegalStateException("reserved " + file + " breaks the numbering; expected V" + expected);
-        }
-        reserved.add(expected++);
         continue;
       }
       Matcher m = FILE.matcher(file);
@@ -78,16 +59,11 @@ public final class Migrator {
       String sql = read("db/migration/" + file);
       list.add(new Migration(version, m.group(2), sql, sha256(sql)));
     }
-    return new Migrator(list, reserved);
+    return new Migrator(list);
   }
 
   public List<Migration> migrations() {
     return migrations;
-  }
-
-  /** Versions the index declares taken by work not in this build: never applied here. */
-  public java.util.Set<Integer> reserved() {
-    return reserved;
   }
 
   /** Applies what is missing; resolves to the number of migrations applied now. */
@@ -123,32 +99,24 @@ public final class Migrator {
                 + " applied_at timestamptz NOT NULL DEFAULT now())").execute().mapEmpty())
         .compose(v -> conn.query("SELECT version, name, checksum FROM reach_schema_history ORDER BY version").execute())
         .compose(rows -> {
-          java.util.Map<Integer, Migration> known = new java.util.HashMap<>();
-          migrations.forEach(m -> known.put(m.version(), m));
-          int newest = migrations.isEmpty() ? 0 : migrations.get(migrations.size() - 1).version();
-          java.util.Set<Integer> applied = new java.util.HashSet<>();
+          int applied = 0;
           for (Row row : rows) {
             int version = row.getInteger("version");
-            if (version > newest) {
+            if (version > migrations.size()) {
               return Future.failedFuture(new IllegalStateException(
-                  "database schema is at V" + version + " but this build knows only up to V" + newest
+                  "database schema is at V" + version + " but this build knows only up to V" + migrations.size()
                       + "; run a newer Reach"));
             }
-            Migration m = known.get(version);
-            if (m == null) {
-              return Future.failedFuture(new IllegalStateException("database has migration V" + version + " ("
-                  + row.getString("name") + ") which this build reserves for work it does not contain; run a build"
-                  + " that has it"));
-            }
+            Migration m = migrations.get(version - 1);
             if (!m.checksum().equals(row.getString("checksum"))) {
               return Future.failedFuture(new IllegalStateException(
                   "migration V" + version + " (" + m.name() + ") was changed after it was applied: checksum "
                       + row.getString("checksum") + " in the database, " + m.checksum() + " in this build"));
             }
-            applied.add(version);
+            applied = version;
           }
           Future<Integer> chain = Future.succeededFuture(0);
-          for (Migration m : migrations.stream().filter(x -> !applied.contains(x.version())).toList()) {
+          for (Migration m : migrations.subList(applied, migrations.size())) {
             chain = chain.compose(n -> conn.query(m.sql()).execute()
                 .compose(r -> conn.preparedQuery(
                         "INSERT INTO reach_schema_history (version, name, checksum) VALUES ($1, $2, $3)")

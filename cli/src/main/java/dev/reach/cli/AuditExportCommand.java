@@ -1,0 +1,95 @@
+package dev.reach.cli;
+
+import dev.reach.shared.audit.ExportLines;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code reachctl audit export [--run ID] [--since SEQ]}: GET /admin/api/events to stdout, line by
+ * line as it streams (constant memory). An export that breaks off, or ends without its end line,
+ * exits 1 with a message on stderr (what was written so far stays, and verify reports it cut off).
+ */
+@Command(
+    name = "export",
+    description = "Write the event log as JSON lines (header, events in chain order with their seals, end line) to stdout.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:the whole export was written", "1:API error, or the export broke off (no end line)",
+        "2:bad usage", "3:cannot reach the API"},
+    mixinStandardHelpOptions = true)
+public final class AuditExportCommand implements Callable<Integer> {
+  private static final String END_PREFIX = "{\"" + ExportLines.END + "\"";
+
+  private final Cli cli;
+
+  @Option(names = "--run", paramLabel = "RUN_ID", description = "Only this run's events.")
+  String run;
+
+  @Option(names = "--since", paramLabel = "SEQ", description = "Only events after this seq (default 0: all).")
+  Long since;
+
+  @Mixin ApiOptions api;
+
+  @Mixin AdminTokenOptions token;
+
+  public AuditExportCommand(Cli cli) {
+    this.cli = cli;
+  }
+
+  @Override
+  public Integer call() {
+    if (since != null && since < 0) {
+      throw new CliException(ExitCodes.USAGE, "--since must be 0 or more");
+    }
+    StringBuilder path = new StringBuilder("/admin/api/events");
+    String sep = "?";
+    if (since != null) {
+      path.append(sep).append("since=").append(since);
+      sep = "&";
+    }
+    if (run != null) {
+      path.append(sep).append("run=").append(ApiClient.segment(run));
+    }
+    ApiClient client = api.client(cli);
+    long lines = 0;
+    boolean ended = false;
+    Writer out = new BufferedWriter(new OutputStreamWriter(cli.out(), StandardCharsets.UTF_8), 64 * 1024);
+    try (InputStream in = client.stream(path.toString(), token.headers(cli));
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024)) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        out.write(line);
+        out.write('\n');
+        lines++;
+        ended = line.startsWith(END_PREFIX);
+      }
+    } catch (IOException e) {
+      flush(out);
+      throw new CliException(ExitCodes.FAILED, "the export from " + client.base() + " broke off after " + lines
+          + " line(s): " + Futures.describe(e) + "; what was written is incomplete", e);
+    }
+    flush(out);
+    if (!ended) {
+      throw new CliException(ExitCodes.FAILED, "the export from " + client.base() + " ended after " + lines
+          + " line(s) without its end line: it is incomplete");
+    }
+    return ExitCodes.OK;
+  }
+
+  private static void flush(Writer out) {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.FAILED, "cannot write the export: " + Futures.describe(e), e);
+    }
+  }
+}
