@@ -37,6 +37,17 @@ finish_killed() {
   exit 0
 }
 
+# The job has exited: gone, or a zombie not reaped yet. A zombie still answers "kill -0", and bash
+# was once seen (one job in ~13,000) leaving the job's zombie unreaped: the watcher then polled it as
+# alive forever and the runner kept renewing a lease for a job that had ended.
+job_exited() {
+  kill -0 "$job" 2>/dev/null || return 0
+  local stat
+  read -r stat 2>/dev/null </proc/"$job"/stat || return 0
+  stat=${stat##*) } # the state follows the command name, which may hold blanks and parentheses
+  [ "${stat%% *}" = Z ]
+}
+
 now=0
 read_now() {
   local up rest
@@ -94,7 +105,7 @@ while :; do
     # before and fenced the job at it although the runner had renewed in time.
     pending=$pending$line
   fi
-  if ! kill -0 "$job" 2>/dev/null; then
+  if job_exited; then
     trap '' TERM HUP INT PIPE # finishing anyway; once reaped, the job's pid is no longer ours to kill
     wait "$job"
     code=$?
