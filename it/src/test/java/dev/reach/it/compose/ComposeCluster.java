@@ -162,6 +162,10 @@ final class ComposeCluster implements AutoCloseable {
     env.put("REACH_HEALTH_INTERVAL", "2s");
     env.put("REACH_RUNNER_STOP_GRACE", "15s");
     env.put("REACH_DRAIN_TIMEOUT_MS", "5000");
+    // a paused database counts as down after statement timeout + 1 s = 3 s, under TTL - kill margin = 5 s
+    env.put("REACH_DB_STATEMENT_TIMEOUT_MS", "2000");
+    env.put("REACH_DB_BREAKER_RESET_MS", "1000");
+    env.put("REACH_OUTAGE_RIDE_THROUGH_MS", "40000");
     compose = new DockerComposeContainer<>(composeFile.toFile())
         .withLocalCompose(true)
         .withBuild(true)
@@ -244,6 +248,40 @@ final class ComposeCluster implements AutoCloseable {
     docker.startContainerCmd(containerId(service)).exec();
   }
 
+  /** Freezes every process of the service's container (the cgroup freezer: no signal, no exit). */
+  void pause(String service) {
+    docker.pauseContainerCmd(containerId(service)).exec();
+  }
+
+  void unpause(String service) {
+    docker.unpauseContainerCmd(containerId(service)).exec();
+  }
+
+  /** A query's rows (psql unaligned, tuples only) from the compose Postgres, as the reach user. */
+  String sql(String query) throws IOException, InterruptedException {
+    return exec("postgres", "psql -h 127.0.0.1 -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\" -tA -c \"" + query + "\"").trim();
+  }
+
+  /** The leadership row: {@code epoch|leader_id}. */
+  String leadership() throws IOException, InterruptedException {
+    return sql("SELECT epoch || '|' || leader_id FROM leadership");
+  }
+
+  /**
+   * The orchestrator service whose node leads: a leader id is {@code orchestrator-PID@HOST-SUFFIX} and a
+   * container's host name is its own; null when the leader is neither (none yet).
+   */
+  String leaderService() throws IOException, InterruptedException {
+    String leaderId = leadership().split("\\|", 2)[1];
+    for (String service : List.of("orchestrator-1", "orchestrator-2")) {
+      String host = docker.inspectContainerCmd(containerId(service)).exec().getConfig().getHostName();
+      if (leaderId.contains("@" + host + "-")) {
+        return service;
+      }
+    }
+    return null;
+  }
+
   /** Waits until Docker calls the service healthy; the seconds it took. */
   double awaitHealthy(String service, Duration timeout) throws InterruptedException {
     long t0 = System.nanoTime();
@@ -299,6 +337,14 @@ final class ComposeCluster implements AutoCloseable {
       Thread.sleep(1_000);
     }
     throw new AssertionError("submission of " + run.getString("name") + " answered " + last);
+  }
+
+  /** One submission try (no retry), as a client sees it during a fault. */
+  HttpResponse<String> submitOnce(JsonObject run) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hubPort + "/api/v1/runs"))
+        .timeout(Duration.ofSeconds(15))
+        .header("Content-Type", "application/json").header("Idempotency-Key", "it-once-" + java.util.UUID.randomUUID())
+        .POST(HttpRequest.BodyPublishers.ofString(run.encode())).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   JsonObject run(String id) throws IOException, InterruptedException {

@@ -149,15 +149,7 @@ class ComposeClusterTest {
     assertThat(jobsSeen).as("jobs the cluster has of the accepted submissions").isEqualTo(submitted);
     assertThat(lostOnVictim).as("attempts lost with " + victim).isGreaterThanOrEqualTo(runningOnVictim);
 
-    String stamps = cluster.exec("runner-1", "cd " + ComposeCluster.DRILL_DIR + " && for f in rc*.stamps; do"
-        + " sed \"s/^/${f%.stamps} /\" \"$f\"; done");
-    Map<String, List<String[]>> perJob = new TreeMap<>();
-    for (String line : stamps.split("\n")) {
-      if (!line.isBlank()) {
-        String[] f = line.trim().split(" ");
-        perJob.computeIfAbsent(f[0], k -> new ArrayList<>()).add(f);
-      }
-    }
+    Map<String, List<String[]>> perJob = stamps("rc");
     assertThat(perJob.keySet()).as("jobs that left stamps").hasSize(submitted);
     for (Map.Entry<String, List<String[]>> e : perJob.entrySet()) {
       checkNoOverlap(e.getKey(), e.getValue(), byKey.get(e.getKey()), victim, killedAt);
@@ -178,22 +170,232 @@ class ComposeClusterTest {
   }
 
   /**
+   * leader-crash: SIGKILL the leading orchestrator's container under a workload. The other orchestrator
+   * takes over (a new epoch in the leadership row); every job ends SUCCEEDED with one accepted completion
+   * and no two attempts of a job overlapping; the killed orchestrator comes back and is healthy.
+   */
+  @Test
+  @Order(3)
+  void leaderCrashDrill() throws Exception {
+    List<String> runIds = new ArrayList<>();
+    int submitted = submitWorkload("lc", 2, 12, runIds);
+    awaitRunning(runIds);
+
+    String leader = awaitLeader(Duration.ofSeconds(30));
+    String before = cluster.leadership();
+    long epochBefore = Long.parseLong(before.split("\\|")[0]);
+    long killedAt = System.currentTimeMillis();
+    cluster.kill(leader);
+    System.out.println("DRILL leader-crash: SIGKILL " + leader + " container (leadership " + before + ")");
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String after = before;
+    while (System.nanoTime() < deadline) {
+      try {
+        after = cluster.leadership();
+        if (Long.parseLong(after.split("\\|")[0]) > epochBefore) {
+          break;
+        }
+      } catch (java.io.IOException e) {
+        // psql may not answer for a moment under load: ask again
+      }
+      Thread.sleep(100);
+    }
+    long takeoverMs = System.currentTimeMillis() - killedAt;
+    assertThat(Long.parseLong(after.split("\\|")[0])).as("a new leadership epoch after the leader's kill: " + after)
+        .isGreaterThan(epochBefore);
+
+    List<JsonObject> runs = awaitTerminal(runIds, Duration.ofMinutes(3));
+    Outcome outcome = checkRuns(runs, "lc", submitted, null, killedAt);
+    if (!cluster.running(leader)) {
+      cluster.startContainer(leader);
+    }
+    double healthyAfter = cluster.awaitHealthy(leader, Duration.ofMinutes(2));
+    System.out.printf("DRILL leader-crash: %d jobs, takeover (kill -> new epoch committed) %d ms, %d attempts lost,"
+            + " 0 jobs lost, 0 double completions, 0 overlaps; workload finished %.1f s after the kill; %s healthy"
+            + " again %.1f s after its restart%n",
+        submitted, takeoverMs, outcome.lostAttempts, (outcome.lastEndMs - killedAt) / 1000.0, leader, healthyAfter);
+  }
+
+  /**
+   * db-outage: pause the Postgres container (frozen, not stopped) for 20 s under a workload. Submissions
+   * answer 503 with DB_UNAVAILABLE or DB_CIRCUIT_OPEN meanwhile; the jobs running ride through on the
+   * leader's outage extensions; after the unpause submissions are accepted again and every job ends
+   * SUCCEEDED with one accepted completion and no overlap.
+   */
+  @Test
+  @Order(4)
+  void databaseOutageDrill() throws Exception {
+    List<String> runIds = new ArrayList<>();
+    int submitted = submitWorkload("db", 2, 12, runIds);
+    awaitRunning(runIds);
+
+    long pausedAt = System.currentTimeMillis();
+    cluster.pause("postgres");
+    String refused = null;
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      JsonObject probe = new JsonObject().put("name", "during-outage").put("jobs", new JsonArray()
+          .add(new JsonObject().put("name", "x").put("command", "true")));
+      while (refused == null && System.nanoTime() < deadline) {
+        HttpResponse<String> r = cluster.submitOnce(probe);
+        if (r.statusCode() == 503) {
+          refused = new JsonObject(r.body()).getJsonObject("error").getString("code");
+        } else {
+          assertThat(r.statusCode()).as("a submission while the database is frozen: " + r.body()).isIn(503, 504);
+          Thread.sleep(250);
+        }
+      }
+      long remaining = 20_000 - (System.currentTimeMillis() - pausedAt);
+      if (remaining > 0) {
+        Thread.sleep(remaining);
+      }
+    } finally {
+      cluster.unpause("postgres");
+    }
+    long unpausedAt = System.currentTimeMillis();
+    assertThat(refused).as("the code a submission is refused with while the database is frozen")
+        .isIn("DB_UNAVAILABLE", "DB_CIRCUIT_OPEN");
+
+    // submissions are accepted again (the careful client retries 503s, about once a second)
+    String after = cluster.submit(new JsonObject().put("name", "after-outage").put("jobs", new JsonArray()
+        .add(new JsonObject().put("name", "x").put("command", "true"))));
+    long acceptedAfterMs = System.currentTimeMillis() - unpausedAt;
+    runIds.add(after);
+
+    List<JsonObject> runs = awaitTerminal(runIds, Duration.ofMinutes(3));
+    Outcome outcome = checkRuns(runs.subList(0, runs.size() - 1), "db", submitted, null, pausedAt);
+    System.out.printf("DRILL db-outage: %d jobs, postgres paused %d ms, submissions refused with %s, first submission"
+            + " accepted %d ms after the unpause, %d attempts lost, 0 jobs lost, 0 double completions, 0 overlaps;"
+            + " workload finished %.1f s after the unpause%n",
+        submitted, unpausedAt - pausedAt, refused, acceptedAfterMs, outcome.lostAttempts,
+        (outcome.lastEndMs - unpausedAt) / 1000.0);
+  }
+
+  /** Submits {@code runs} runs of {@code jobsPerRun} flock-probed jobs of 2–4 s, keys {@code prefix}R-jJ. */
+  private int submitWorkload(String prefix, int runs, int jobsPerRun, List<String> runIds) throws Exception {
+    Random random = new Random(prefix.hashCode());
+    int submitted = 0;
+    for (int r = 0; r < runs; r++) {
+      JsonArray jobs = new JsonArray();
+      for (int j = 0; j < jobsPerRun; j++) {
+        jobs.add(new JsonObject().put("name", "j" + j).put("command", probe(prefix + r + "-j" + j, 2 + random.nextInt(3)))
+            .put("timeout_seconds", 120).put("max_lost_attempts", 5));
+      }
+      runIds.add(cluster.submit(new JsonObject().put("name", prefix + "-" + r).put("jobs", jobs)));
+      submitted += jobs.size();
+    }
+    return submitted;
+  }
+
+  /** Waits (at most 60 s) until some job of the runs is running. */
+  private void awaitRunning(List<String> runIds) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      List<JsonObject> runs = fetch(runIds);
+      int running = 0;
+      for (String runner : List.of("runner-1", "runner-2", "runner-3")) {
+        running += running(runs, runner);
+      }
+      if (running > 0) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no job of " + runIds + " running within 60 s");
+  }
+
+  private String awaitLeader(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      String leader = cluster.leaderService();
+      if (leader != null) {
+        return leader;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no orchestrator leads: " + cluster.leadership());
+  }
+
+  /** What a drill's workload came to. */
+  private record Outcome(int lostAttempts, long lastEndMs) {}
+
+  /**
+   * Every job of the runs SUCCEEDED with exactly one accepted completion, as many jobs as submitted, and
+   * the stamps show no overlap (an attempt may start while an earlier one is open only when that one ran
+   * on {@code victimRunner}, killed at {@code faultAtMs}).
+   */
+  private Outcome checkRuns(List<JsonObject> runs, String prefix, int submitted, String victimRunner, long faultAtMs)
+      throws Exception {
+    int jobsSeen = 0;
+    int lost = 0;
+    long lastEnd = faultAtMs;
+    Map<String, JsonObject> byKey = new HashMap<>();
+    for (int r = 0; r < runs.size(); r++) {
+      for (Object o : runs.get(r).getJsonArray("jobs")) {
+        JsonObject job = (JsonObject) o;
+        jobsSeen++;
+        byKey.put(prefix + r + "-" + job.getString("name"), job);
+        assertThat(job.getString("state")).as(job.encode()).isEqualTo("SUCCEEDED");
+        JsonArray attempts = job.getJsonArray("attempts");
+        long succeeded = attempts.stream().map(a -> ((JsonObject) a).getString("state")).filter("SUCCEEDED"::equals).count();
+        assertThat(succeeded).as("accepted completions of " + job.encode()).isEqualTo(1);
+        for (Object a : attempts) {
+          JsonObject attempt = (JsonObject) a;
+          lastEnd = Math.max(lastEnd, millis(attempt.getString("ended_at")));
+          if ("LOST".equals(attempt.getString("state"))) {
+            lost++;
+          }
+        }
+      }
+    }
+    assertThat(jobsSeen).as("jobs the cluster has of the accepted submissions").isEqualTo(submitted);
+    Map<String, List<String[]>> perJob = stamps(prefix);
+    assertThat(perJob.keySet()).as("jobs that left stamps").hasSize(submitted);
+    for (Map.Entry<String, List<String[]>> e : perJob.entrySet()) {
+      checkNoOverlap(e.getKey(), e.getValue(), byKey.get(e.getKey()), victimRunner, faultAtMs);
+    }
+    return new Outcome(lost, lastEnd);
+  }
+
+  /** The stamps of the jobs whose keys start with {@code prefix}, per job key. */
+  private Map<String, List<String[]>> stamps(String prefix) throws Exception {
+    String stamps = cluster.exec("runner-1", "cd " + ComposeCluster.DRILL_DIR + " && for f in " + prefix + "*.stamps; do"
+        + " sed \"s/^/${f%.stamps} /\" \"$f\"; done");
+    Map<String, List<String[]>> perJob = new TreeMap<>();
+    for (String line : stamps.split("\n")) {
+      if (!line.isBlank()) {
+        String[] f = line.trim().split(" ");
+        perJob.computeIfAbsent(f[0], k -> new ArrayList<>()).add(f);
+      }
+    }
+    return perJob;
+  }
+
+  /**
    * A job's stamps ("start A T", "end A T", "overlap A T"; T in ns): no overlap line, and an attempt starts
-   * only after the previous one ended — or, for an attempt on the killed runner that never ended, after the kill.
+   * only after the previous one ended — or, for an attempt on the killed runner that never ended, after the kill;
+   * with no killed runner ({@code victim} null), an attempt that never stamped its end must be one the
+   * orchestrator counted LOST (its watcher killed it at its lease deadline), and the flock shows it was gone.
    */
   private static void checkNoOverlap(String key, List<String[]> lines, JsonObject job, String victim, long killedAtMs) {
     assertThat(lines).as(key + ": an attempt found the job's lock held").noneMatch(f -> f[1].equals("overlap"));
     lines.sort((a, b) -> Long.compare(Long.parseLong(a[3]), Long.parseLong(b[3])));
     Map<String, String> runnerOfAttempt = new HashMap<>();
+    Map<String, String> stateOfAttempt = new HashMap<>();
     for (Object a : job.getJsonArray("attempts")) {
       JsonObject attempt = (JsonObject) a;
       runnerOfAttempt.put(Integer.toString(attempt.getInteger("number")), attempt.getString("runner"));
+      stateOfAttempt.put(Integer.toString(attempt.getInteger("number")), attempt.getString("state"));
     }
     String open = null;
     for (String[] f : lines) {
       long atMs = Long.parseLong(f[3]) / 1_000_000;
       if (f[1].equals("start")) {
-        if (open != null) {
+        if (open != null && victim == null) {
+          assertThat(stateOfAttempt.get(open)).as(key + ": attempt " + f[2] + " started while attempt " + open
+              + " ran").isEqualTo("LOST");
+        } else if (open != null) {
           assertThat(runnerOfAttempt.get(open)).as(key + ": attempt " + f[2] + " started while attempt " + open + " ran")
               .isEqualTo(victim);
           assertThat(atMs).as(key + ": attempt " + f[2] + " started before the kill of attempt " + open + "'s runner")
