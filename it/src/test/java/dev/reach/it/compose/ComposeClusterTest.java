@@ -156,16 +156,12 @@ class ComposeClusterTest {
     }
 
     // the victim restarts (as after a host reboot) and rejoins
-    long restartAt = System.nanoTime();
-    if (!cluster.running(victim)) {
-      cluster.startContainer(victim);
-    }
-    double healthyAfter = cluster.awaitHealthy(victim, Duration.ofMinutes(2));
+    double healthyAfter = restartAndAwaitHealthy(victim);
     System.out.printf("DRILL runner-crash: %d jobs (%d running on %s at the kill), %d attempts lost, 0 jobs lost,"
             + " 0 double completions, 0 overlaps; lost attempts ended %.1f s after the kill (lease TTL %d ms),"
             + " workload finished %.1f s after the kill; %s healthy again %.1f s after its restart%n",
         submitted, runningOnVictim, victim, lostOnVictim, (lastLostEnd - killedAt) / 1000.0, ComposeCluster.LEASE_TTL_MS,
-        (lastEnd - killedAt) / 1000.0, victim, (System.nanoTime() - restartAt) / 1e9);
+        (lastEnd - killedAt) / 1000.0, victim, healthyAfter);
     assertThat(healthyAfter).isPositive();
   }
 
@@ -183,7 +179,7 @@ class ComposeClusterTest {
 
     String leader = awaitLeader(Duration.ofSeconds(30));
     String before = cluster.leadership();
-    long epochBefore = Long.parseLong(before.split("\\|")[0]);
+    long epochBefore = epochOf(before);
     long killedAt = System.currentTimeMillis();
     cluster.kill(leader);
     System.out.println("DRILL leader-crash: SIGKILL " + leader + " container (leadership " + before + ")");
@@ -193,7 +189,7 @@ class ComposeClusterTest {
     while (System.nanoTime() < deadline) {
       try {
         after = cluster.leadership();
-        if (Long.parseLong(after.split("\\|")[0]) > epochBefore) {
+        if (epochOf(after) > epochBefore) {
           break;
         }
       } catch (java.io.IOException e) {
@@ -202,15 +198,12 @@ class ComposeClusterTest {
       Thread.sleep(100);
     }
     long takeoverMs = System.currentTimeMillis() - killedAt;
-    assertThat(Long.parseLong(after.split("\\|")[0])).as("a new leadership epoch after the leader's kill: " + after)
+    assertThat(epochOf(after)).as("a new leadership epoch after the leader's kill: " + after)
         .isGreaterThan(epochBefore);
 
     List<JsonObject> runs = awaitTerminal(runIds, Duration.ofMinutes(3));
     Outcome outcome = checkRuns(runs, "lc", submitted, null, killedAt);
-    if (!cluster.running(leader)) {
-      cluster.startContainer(leader);
-    }
-    double healthyAfter = cluster.awaitHealthy(leader, Duration.ofMinutes(2));
+    double healthyAfter = restartAndAwaitHealthy(leader);
     System.out.printf("DRILL leader-crash: %d jobs, takeover (kill -> new epoch committed) %d ms, %d attempts lost,"
             + " 0 jobs lost, 0 double completions, 0 overlaps; workload finished %.1f s after the kill; %s healthy"
             + " again %.1f s after its restart%n",
@@ -270,6 +263,21 @@ class ComposeClusterTest {
             + " workload finished %.1f s after the unpause%n",
         submitted, unpausedAt - pausedAt, refused, acceptedAfterMs, outcome.lostAttempts,
         (outcome.lastEndMs - unpausedAt) / 1000.0);
+  }
+
+  /** Starts the killed service's container again unless its restart policy already did; seconds until healthy. */
+  private double restartAndAwaitHealthy(String service) throws Exception {
+    long restartAt = System.nanoTime();
+    if (!cluster.running(service)) {
+      cluster.startContainer(service);
+    }
+    cluster.awaitHealthy(service, Duration.ofMinutes(2));
+    return (System.nanoTime() - restartAt) / 1e9;
+  }
+
+  /** The epoch of a leadership row as {@link ComposeCluster#leadership()} gives it ({@code epoch|leader_id}). */
+  private static long epochOf(String leadership) {
+    return Long.parseLong(leadership.split("\\|", 2)[0]);
   }
 
   /** Submits {@code runs} runs of {@code jobsPerRun} flock-probed jobs of 2–4 s, keys {@code prefix}R-jJ. */
