@@ -91,10 +91,14 @@ class WatcherSurvivesRunnerDeathTest {
         .until(() -> printed("job").isPresent() && printed("watcher").isPresent());
     jobPid = printed("job").orElseThrow();
     watcherPid = printed("watcher").orElseThrow();
-    Procs.Stat job = Procs.stat(jobPid).orElseThrow();
-    assertThat(job.live()).isTrue();
-    assertThat(job.pgrp()).isEqualTo(jobPid);
-    assertThat(job.session()).isEqualTo(jobPid);
+    // the watcher reports the job right after the fork, a moment before setsid has run in it
+    long job = jobPid;
+    await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5)).untilAsserted(() -> {
+      Procs.Stat s = Procs.stat(job).orElseThrow(() -> new AssertionError("job " + job + " not running"));
+      assertThat(s.live()).isTrue();
+      assertThat(s.pgrp()).as("pgid of the job").isEqualTo(job);
+      assertThat(s.session()).as("sid of the job").isEqualTo(job);
+    });
     assertThat(Procs.alive(watcherPid)).isTrue();
 
     Process kill = new ProcessBuilder("kill", "-KILL", Long.toString(runner.pid())).inheritIO().start();
