@@ -61,7 +61,9 @@ class RunnerOutageTest {
       down = databaseGoesDown();
       await().atMost(Duration.ofSeconds(20)).until(() -> h.orchestrator.completion(1).isPresent());
       assertThat(log.has(Level.WARNING, "riding through on outage extensions")).isTrue();
-      assertThat(log.has(Level.WARNING, "outage ride-through cap reached")).isTrue();
+      // logged by the first outage heartbeat past the cap; the watcher stops the job at the deadline
+      // the last extension set, on its own clock: nothing orders that line before the completion
+      await().atMost(Duration.ofSeconds(2)).until(() -> log.has(Level.WARNING, "outage ride-through cap reached"));
     }
 
     CompletionReport report = h.orchestrator.completion(1).orElseThrow();
