@@ -74,7 +74,9 @@ final class ClusterHarness implements AutoCloseable {
         "REACH_RUNNER_POLL_MS", "500",
         "REACH_STATE_DIR", dir.resolve(id).toString()));
     String java = ProcessHandle.current().info().command().orElse("java");
+    // Vert.x's file cache inside this harness's directory: a runner killed by a test never removes its own
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Dvertx.cacheDirBase=" + dir.resolve("vertx-cache"),
         "-cp", System.getProperty("java.class.path"), RunnerMain.class.getName());
     pb.environment().clear();
     pb.environment().put("PATH", System.getenv("PATH"));

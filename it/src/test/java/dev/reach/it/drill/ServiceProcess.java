@@ -19,6 +19,8 @@ final class ServiceProcess {
   final String kind;
   private final Map<String, String> env;
   private final Path log;
+  /** Vert.x's file cache inside the drill's directory: a SIGKILLed service never removes its own. */
+  private final Path cacheDirBase;
   private Process process;
 
   ServiceProcess(String name, String kind, Map<String, String> env, Path dir) {
@@ -26,12 +28,13 @@ final class ServiceProcess {
     this.kind = kind;
     this.env = Map.copyOf(env);
     this.log = dir.resolve(name + ".log");
+    this.cacheDirBase = dir.resolve("vertx-cache");
   }
 
   ServiceProcess start() {
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Djdk.lang.Process.launchMechanism=VFORK",
+        "-Djdk.lang.Process.launchMechanism=VFORK", "-Dvertx.cacheDirBase=" + cacheDirBase,
         "-cp", System.getProperty("java.class.path"), "dev.reach.cli.ReachCtl", "service", kind);
     pb.environment().clear();
     pb.environment().put("PATH", System.getenv("PATH"));
