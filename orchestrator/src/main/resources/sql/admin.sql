@@ -25,7 +25,7 @@ SELECT id::text AS id, name, role
  WHERE token_sha256 = $1 AND revoked_at IS NULL;
 
 -- name: system_figures
--- Queue depth and the oldest queued job's age, active leases, runners heard from recently.
+-- Queue depth and the oldest queued job's age, active leases, runners heard from recently, the leadership row.
 -- $1 runner liveness window in ms
 SELECT (SELECT count(*) FROM jobs WHERE state = 'QUEUED') AS queued,
        (SELECT extract(epoch FROM now() - min(queued_at)) * 1000 FROM jobs WHERE state = 'QUEUED')::bigint
@@ -38,6 +38,9 @@ SELECT (SELECT count(*) FROM jobs WHERE state = 'QUEUED') AS queued,
        (SELECT coalesce(sum(slots), 0) FROM runners
          WHERE last_heartbeat_at > now() - $1::bigint * interval '1 millisecond') AS live_slots,
        (SELECT count(*) FROM dead_letters) AS dead_letters,
+       (SELECT leader_id FROM leadership) AS leader_id,
+       (SELECT epoch FROM leadership) AS leader_epoch,
+       (SELECT since FROM leadership) AS leader_since,
        now() AS db_now;
 
 -- name: append_audit

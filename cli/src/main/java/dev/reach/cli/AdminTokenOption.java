@@ -19,7 +19,7 @@ public final class AdminTokenOption {
   }
 
   /** The authorization header; without a token a usage error (exit 2). */
-  Map<String, String> required(Cli cli) {
+  public Map<String, String> required(Cli cli) {
     String t = resolve(cli);
     if (t == null) {
       throw new CliException(ExitCodes.USAGE, "the admin API needs a token: pass --token or set REACH_ADMIN_TOKEN");

@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /** A small blocking client of the hub's API for the CLI commands. */
-final class ApiClient {
+public final class ApiClient {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   static final int MAX_ERROR_BODY = 64 * 1024;
@@ -35,7 +35,7 @@ final class ApiClient {
   }
 
   /** A client for {@code url} ({@code http(s)://host[:port][/prefix]}); a malformed URL is a usage error. */
-  static ApiClient create(String url) {
+  public static ApiClient create(String url) {
     String u = url == null ? "" : url.strip();
     while (u.endsWith("/")) {
       u = u.substring(0, u.length() - 1);
@@ -52,29 +52,40 @@ final class ApiClient {
     return new ApiClient(u);
   }
 
-  String base() {
+  public String base() {
     return base;
   }
 
   /** A status and JSON body of a successful call. */
-  record JsonReply(int status, JsonObject body) {}
+  public record JsonReply(int status, JsonObject body) {}
 
-  JsonReply getJson(String path) {
+  public JsonReply getJson(String path) {
     return getJson(path, Map.of());
   }
 
-  JsonReply getJson(String path, Map<String, String> headers) {
+  public JsonReply getJson(String path, Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();
     headers.forEach(b::header);
     return json(b, path, REQUEST_TIMEOUT);
   }
 
-  JsonReply postJson(String path, byte[] body, Map<String, String> headers) {
+  /** A GET whose JSON body is wanted whatever the status (a health endpoint answers 503 with its report). */
+  public JsonReply getJsonAnyStatus(String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET().header("Accept", "application/json");
+    HttpResponse<String> r = send(b, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), REQUEST_TIMEOUT);
+    try {
+      return new JsonReply(r.statusCode(), new JsonObject(r.body()));
+    } catch (DecodeException | ClassCastException e) {
+      throw error(r.statusCode(), r.body());
+    }
+  }
+
+  public JsonReply postJson(String path, byte[] body, Map<String, String> headers) {
     return postJson(path, body, headers, REQUEST_TIMEOUT);
   }
 
   /** A POST that may take up to {@code timeout} (a projection rebuild takes minutes on a long log). */
-  JsonReply postJson(String path, byte[] body, Map<String, String> headers, Duration timeout) {
+  public JsonReply postJson(String path, byte[] body, Map<String, String> headers, Duration timeout) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
@@ -88,7 +99,7 @@ final class ApiClient {
   }
 
   /** As {@link #stream(String)}, with request headers (such as {@code Authorization}). */
-  InputStream stream(String path, Map<String, String> headers) {
+  public InputStream stream(String path, Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();
     headers.forEach(b::header);
     // the timeout runs until the response's head: a long stream (an export, a followed log) is not cut by it
@@ -162,7 +173,7 @@ final class ApiClient {
   }
 
   /** One path segment, percent-encoded (RFC 3986 unreserved characters stay as they are). */
-  static String segment(String s) {
+  public static String segment(String s) {
     StringBuilder sb = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
@@ -177,7 +188,7 @@ final class ApiClient {
   }
 
   /** An error answer of the API; printed as {@code error CODE: message (field F)}, exit 1. */
-  static final class ApiException extends CliException {
+  public static final class ApiException extends CliException {
     private final int status;
     private final String code;
     private final String field;
@@ -191,11 +202,11 @@ final class ApiClient {
       this.retryable = retryable;
     }
 
-    int status() {
+    public int status() {
       return status;
     }
 
-    String code() {
+    public String code() {
       return code;
     }
 

@@ -10,7 +10,7 @@ public final class ApiOptions {
       description = "The hub's base URL (default: $REACH_API, else " + DEFAULT_API + ").")
   String api;
 
-  String resolve(Cli cli) {
+  public String resolve(Cli cli) {
     if (api != null && !api.isBlank()) {
       return api;
     }
@@ -18,7 +18,7 @@ public final class ApiOptions {
     return env == null || env.isBlank() ? DEFAULT_API : env;
   }
 
-  ApiClient client(Cli cli) {
+  public ApiClient client(Cli cli) {
     return ApiClient.create(resolve(cli));
   }
 }

@@ -55,6 +55,7 @@ final class HubRouter {
     router.get("/admin/api/events").handler(new EventExportHandler(orchestrator));
     router.post("/admin/api/worker/restart").handler(new WorkerRestartHandler(node, WORKER_COMPONENT, worker));
     router.post("/admin/api/projections/rebuild").handler(new RebuildProjectionsHandler(orchestrator));
+    router.post("/admin/api/drill-events").handler(new DrillEventHandler(orchestrator));
     router.get("/admin/api/runs/:id/state").handler(new RunStateHandler(orchestrator));
     router.post("/admin/api/dead-letters/:jobId/requeue").handler(gate).handler(new RequeueDeadLetterHandler(orchestrator));
 

@@ -92,6 +92,11 @@ final class OrchestratorClient {
         .put("actor", actor).put("actor_token_id", actorTokenId).put("reason", reason), REBUILD_TIMEOUT_MS);
   }
 
+  /** Appends a drill's step to the event log; replies {@code {"seq"}}. */
+  Future<JsonObject> appendDrillEvent(String type, JsonObject payload) {
+    return bus.request(Addresses.ADMIN_AUDIT, new JsonObject().put("type", type).put("payload", payload));
+  }
+
   /** Replies a run's whole internal state (dump-state), or fails {@code RUN_NOT_FOUND}. */
   Future<JsonObject> runState(String runId) {
     return bus.request(Addresses.ADMIN_RUN_STATE, new JsonObject().put("id", runId));

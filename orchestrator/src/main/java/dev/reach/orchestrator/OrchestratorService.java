@@ -106,6 +106,7 @@ public final class OrchestratorService {
     Vertx vertx = node.vertx();
     ReachMetrics metrics = ReachMetrics.of(vertx);
     Lifecycle lifecycle = node.health().lifecycle(SERVICE, node.clock());
+    lifecycle.identify(nodeId);
     Db db = Db.create(vertx, cfg);
     node.health().readiness(DB_CHECK, DbHealth.procedure(db));
     if (vertx.isClustered()) {

@@ -90,6 +90,7 @@ public final class RunnerService {
     Vertx vertx = node.vertx();
     String incarnation = UUID.randomUUID().toString();
     Lifecycle lifecycle = node.health().lifecycle(SERVICE, node.clock());
+    lifecycle.identify(cfg.runnerId());
     Path stateDir = cfg.stateDir().toAbsolutePath();
     // one long-lived thread spawns processes and writes to watchers, in order
     ExecutorService control = Executors.newSingleThreadExecutor(named("reach-runner-control-" + cfg.runnerId()));

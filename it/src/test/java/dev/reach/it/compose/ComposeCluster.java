@@ -42,7 +42,8 @@ import org.testcontainers.containers.wait.strategy.Wait;
 final class ComposeCluster implements AutoCloseable {
   static final List<String> SERVICES = List.of(
       "postgres", "orchestrator-1", "orchestrator-2", "hub", "artifact-store", "runner-1", "runner-2", "runner-3");
-  static final String DRILL_DIR = "/var/lib/reach/drill";
+  /** The first admin token the cluster stores: the drills record their steps and read the audit log with it. */
+  static final String ADMIN_TOKEN = "compose-it-admin-token-0123456789";
   /** The lease TTL of the test cluster: short, so a lost attempt is requeued within seconds. */
   static final long LEASE_TTL_MS = 6_000;
   private static final Duration HEALTHY_TIMEOUT = Duration.ofMinutes(5);
@@ -159,6 +160,7 @@ final class ComposeCluster implements AutoCloseable {
     env.put("REACH_IMAGE_TAG", "it"); // leaves the images of a manual `docker-compose up` (tag dev) alone
     env.put("REACH_LEASE_TTL_MS", Long.toString(LEASE_TTL_MS));
     env.put("REACH_TEST_MODE", "true");
+    env.put("REACH_ADMIN_TOKEN", ADMIN_TOKEN);
     env.put("REACH_HEALTH_INTERVAL", "2s");
     env.put("REACH_RUNNER_STOP_GRACE", "15s");
     env.put("REACH_DRAIN_TIMEOUT_MS", "5000");
@@ -236,77 +238,6 @@ final class ComposeCluster implements AutoCloseable {
     return s.getHealth() == null ? "no-healthcheck" : s.getHealth().getStatus();
   }
 
-  void kill(String service) {
-    docker.killContainerCmd(containerId(service)).withSignal("KILL").exec();
-  }
-
-  boolean running(String service) {
-    return Boolean.TRUE.equals(docker.inspectContainerCmd(containerId(service)).exec().getState().getRunning());
-  }
-
-  void startContainer(String service) {
-    docker.startContainerCmd(containerId(service)).exec();
-  }
-
-  /** Freezes every process of the service's container (the cgroup freezer: no signal, no exit). */
-  void pause(String service) {
-    docker.pauseContainerCmd(containerId(service)).exec();
-  }
-
-  void unpause(String service) {
-    docker.unpauseContainerCmd(containerId(service)).exec();
-  }
-
-  /** A query's rows (psql unaligned, tuples only) from the compose Postgres, as the reach user. */
-  String sql(String query) throws IOException, InterruptedException {
-    return exec("postgres", "psql -h 127.0.0.1 -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\" -tA -c \"" + query + "\"").trim();
-  }
-
-  /** The leadership row: {@code epoch|leader_id}. */
-  String leadership() throws IOException, InterruptedException {
-    return sql("SELECT epoch || '|' || leader_id FROM leadership");
-  }
-
-  /**
-   * The orchestrator service whose node leads: a leader id is {@code orchestrator-PID@HOST-SUFFIX} and a
-   * container's host name is its own; null when the leader is neither (none yet).
-   */
-  String leaderService() throws IOException, InterruptedException {
-    String leaderId = leadership().split("\\|", 2)[1];
-    for (String service : List.of("orchestrator-1", "orchestrator-2")) {
-      String host = docker.inspectContainerCmd(containerId(service)).exec().getConfig().getHostName();
-      if (leaderId.contains("@" + host + "-")) {
-        return service;
-      }
-    }
-    return null;
-  }
-
-  /** Waits until Docker calls the service healthy; the seconds it took. */
-  double awaitHealthy(String service, Duration timeout) throws InterruptedException {
-    long t0 = System.nanoTime();
-    long deadline = t0 + timeout.toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      last = health(service);
-      if ("healthy".equals(last)) {
-        return (System.nanoTime() - t0) / 1e9;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError(service + " not healthy within " + timeout + " (last: " + last + ")");
-  }
-
-  /** Runs {@code sh -c script} in the service's container; its standard output. */
-  String exec(String service, String script) throws IOException, InterruptedException {
-    ContainerState state = compose.getContainerByServiceName(service).orElseThrow();
-    org.testcontainers.containers.Container.ExecResult r = state.execInContainer("sh", "-c", script);
-    if (r.getExitCode() != 0) {
-      throw new IOException("exec in " + service + " exited " + r.getExitCode() + ": " + r.getStderr());
-    }
-    return r.getStdout();
-  }
-
   // --- the hub's HTTP API
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -337,14 +268,6 @@ final class ComposeCluster implements AutoCloseable {
       Thread.sleep(1_000);
     }
     throw new AssertionError("submission of " + run.getString("name") + " answered " + last);
-  }
-
-  /** One submission try (no retry), as a client sees it during a fault. */
-  HttpResponse<String> submitOnce(JsonObject run) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hubPort + "/api/v1/runs"))
-        .timeout(Duration.ofSeconds(15))
-        .header("Content-Type", "application/json").header("Idempotency-Key", "it-once-" + java.util.UUID.randomUUID())
-        .POST(HttpRequest.BodyPublishers.ofString(run.encode())).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   JsonObject run(String id) throws IOException, InterruptedException {

@@ -17,10 +17,11 @@ import java.util.UUID;
 /**
  * The orchestrator's side of the hub's admin API, on the event bus: token lookup by hash, the
  * system figures, appending operator actions and heals to the event log (an operator action names
- * its {@code actor} and {@code reason}), projection rebuilds and dump-state.
+ * its {@code actor} and {@code reason}; a failover drill's steps name theirs), projection rebuilds and dump-state.
  */
 public final class AdminBusApi extends VerticleBase {
-  private static final Set<String> AUDIT_TYPES = Set.of("manual_restart", "heal_attempted", "manual_restart_refused");
+  private static final Set<String> AUDIT_TYPES = Set.of("manual_restart", "heal_attempted", "manual_restart_refused",
+      "drill_started", "drill_fault_injected", "drill_fault_cleared", "drill_finished");
 
   private final AdminStore store;
   private final long runnerWindowMs;
@@ -79,7 +80,10 @@ public final class AdminBusApi extends VerticleBase {
       throw new ReachException(ErrorCode.MALFORMED_MESSAGE, "field 'type' must be one of " + AUDIT_TYPES, "type");
     }
     JsonObject payload = Fields.object(body, "payload");
-    if (!"heal_attempted".equals(type)) {
+    if (type.startsWith("drill_")) {
+      // a drill's step, from the hub's admin API: it names its actor already
+      Fields.string(payload, "actor");
+    } else if (!"heal_attempted".equals(type)) {
       // an operator's restart: the same actor and reason fields as every admin action's event
       payload = payload.copy().put("actor", payload.getString("by")).put("reason", payload.getString("reason"));
     }

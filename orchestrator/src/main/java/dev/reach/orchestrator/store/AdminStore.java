@@ -52,6 +52,9 @@ public final class AdminStore {
           .put("live_runners", r.getLong("live_runners"))
           .put("live_slots", r.getLong("live_slots"))
           .put("dead_letters", r.getLong("dead_letters"))
+          .put("leader_id", r.getString("leader_id"))
+          .put("leader_epoch", r.getLong("leader_epoch"))
+          .put("leader_since", r.getOffsetDateTime("leader_since").toString())
           .put("db_now", r.getOffsetDateTime("db_now").toString());
     });
   }

@@ -21,6 +21,7 @@ public final class Lifecycle {
   private LifecycleState state = LifecycleState.STARTING;
   private String reason = "starting";
   private long sinceMs;
+  private String instance;
 
   public Lifecycle(String service, Clock clock) {
     this.service = service;
@@ -69,7 +70,19 @@ public final class Lifecycle {
     listeners.add(listener);
   }
 
+  /**
+   * Names the instance of the service this lifecycle is (a runner's id, an orchestrator's node id), so
+   * that whoever reads the node directory can tell which process serves it (a drill's local fault injector).
+   */
+  public synchronized void identify(String instanceId) {
+    this.instance = instanceId;
+  }
+
   public synchronized JsonObject describe() {
-    return new JsonObject().put("state", state.name()).put("reason", reason).put("since_ms", sinceMs);
+    JsonObject d = new JsonObject().put("state", state.name()).put("reason", reason).put("since_ms", sinceMs);
+    if (instance != null) {
+      d.put("instance", instance);
+    }
+    return d;
   }
 }

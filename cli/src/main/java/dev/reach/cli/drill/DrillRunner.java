@@ -1,0 +1,495 @@
+package dev.reach.cli.drill;
+
+import dev.reach.cli.ApiClient.ApiException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs one failover drill against a live cluster: submits a workload of {@link ProbeJob}s, injects the
+ * scenario's fault through the {@link FaultInjector}, waits for recovery, then checks the invariants —
+ * every accepted submission there and every job terminal with one accepted completion ({@link Outcome}),
+ * no two attempts of a job at once ({@link StampCheck}), the event log verifying ({@link AuditCheck}) —
+ * and reports recovery times and a verdict. Its own steps go to the event log as {@code drill_*} events.
+ */
+public final class DrillRunner {
+  /** What to run: the scenario, how many jobs, how long a fault lasts, how long recovery may take. */
+  public record Settings(Scenario scenario, int jobs, Duration faultTime, Duration recoveryTimeout, long seed) {}
+
+  private static final Duration HEALTHY_TIMEOUT = Duration.ofMinutes(3);
+  private static final String POISON = "poison";
+
+  private final HubClient hub;
+  private final FaultInjector faults;
+  private final Target target;
+  private final PrintStream progress;
+  private DrillReport report;
+  private String drillId;
+  private Scenario scenario;
+  /** Drill steps not yet in the event log (the database or hub was away when they happened). */
+  private final List<JsonObject> pending = new ArrayList<>();
+  /** True while the drill holds the database down: steps wait without a try that could only time out. */
+  private boolean databaseHeld;
+
+  public DrillRunner(dev.reach.cli.ApiClient api, Map<String, String> adminHeaders, FaultInjector faults, Target target,
+      PrintStream progress) {
+    this.hub = new HubClient(api, adminHeaders);
+    this.faults = faults;
+    this.target = target;
+    this.progress = progress;
+  }
+
+  public DrillReport run(Settings s) throws InterruptedException {
+    if (!s.scenario().targets().contains(target)) {
+      throw new DrillException("scenario " + s.scenario().label() + " cannot run on target " + target.label()
+          + " (it can on: " + s.scenario().targets().stream().map(Target::label).toList() + ")");
+    }
+    long t0 = System.currentTimeMillis();
+    scenario = s.scenario();
+    drillId = "drill-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+        + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    report = new DrillReport(drillId, s.scenario(), faults.describe(), t0);
+    record("drill_started", new JsonObject().put("jobs", s.jobs()).put("fault_ms", s.faultTime().toMillis()));
+    step("started: " + s.jobs() + " jobs, fault time " + s.faultTime().toSeconds() + " s, on " + faults.describe());
+    DrillWorkload workload = new DrillWorkload(hub, drillId, faults.jobDir(), s.seed());
+
+    long faultAt = switch (s.scenario()) {
+      case RUNNER_CRASH -> runnerCrash(workload, s);
+      case LEADER_CRASH -> leaderCrash(workload, s);
+      case DB_OUTAGE -> databaseOutage(workload, s);
+      case ARTIFACT_STORE_OUTAGE -> artifactStoreOutage(workload, s);
+      case NETWORK_PARTITION -> networkPartition(workload, s);
+      case ROLLING_RESTART -> rollingRestart(workload, s);
+      case POISON_PILL -> poisonPill(workload, s);
+    };
+
+    List<JsonObject> runs = workload.awaitTerminal(s.recoveryTimeout());
+    step(DrillWorkload.allTerminal(runs) ? "every job terminal"
+        : "recovery timeout (" + s.recoveryTimeout().toSeconds() + " s) with jobs not terminal");
+    String poisonJob = s.scenario() == Scenario.POISON_PILL ? POISON : null;
+    Outcome outcome = Outcome.of(runs, workload, poisonJob, faultAt);
+    outcome.checks.forEach(report::check);
+    report.check(StampCheck.check(faults.readStamps(workload.stampPrefix()), runs, workload, poisonJob));
+    flushEvents(true);
+    AuditCheck.check(hub, drillId).forEach(report::check);
+
+    report.figure("jobs", outcome.jobs);
+    report.figure("attempts_lost", outcome.lostAttempts);
+    if (!report.timings().containsKey("detect")) {
+      report.timing("detect", outcome.firstLostMs == 0 ? null : outcome.firstLostMs - faultAt);
+    }
+    report.timing("requeue", outcome.firstRequeueMs == 0 ? null : outcome.firstRequeueMs - faultAt);
+    report.timing("finish", outcome.lastEndMs == 0 ? null : outcome.lastEndMs - faultAt);
+    JsonObject timings = new JsonObject();
+    report.timings().forEach(timings::put);
+    record("drill_finished", new JsonObject().put("verdict", report.verdict()).put("timings_ms", timings));
+    flushEvents(true);
+    step("finished: " + report.verdict());
+    return report;
+  }
+
+  // --- the scenarios; each returns when its fault was injected (epoch ms)
+
+  private long runnerCrash(DrillWorkload w, Settings s) throws InterruptedException {
+    Member victim = busiestRunner(w, s);
+    long at = inject("kill", victim, () -> faults.kill(victim));
+    awaitAttemptsEnded(w, victim.name(), s.recoveryTimeout());
+    bringBack(victim, "start", () -> faults.start(victim));
+    return at;
+  }
+
+  private long networkPartition(DrillWorkload w, Settings s) throws InterruptedException {
+    Member victim = busiestRunner(w, s);
+    long at = inject(target == Target.COMPOSE ? "network-disconnect" : "sigstop", victim, () -> faults.disconnect(victim));
+    Thread.sleep(s.faultTime().toMillis());
+    clear(target == Target.COMPOSE ? "network-connect" : "sigcont", victim, () -> faults.reconnect(victim));
+    awaitHealthy(victim);
+    return at;
+  }
+
+  private long leaderCrash(DrillWorkload w, Settings s) throws InterruptedException {
+    w.submitJobs(s.jobs());
+    w.awaitRunning(Duration.ofSeconds(60));
+    JsonObject before = hub.systemStatus().getJsonObject("leadership", new JsonObject());
+    long epoch = before.getLong("epoch", -1L);
+    Member leader = faults.orchestrator(before.getString("leader_id"));
+    if (leader == null) {
+      throw new DrillException("the leader " + before.getString("leader_id") + " is not an orchestrator of "
+          + faults.describe());
+    }
+    if (faults.members(Role.ORCHESTRATOR).size() < 2) {
+      report.note("only one orchestrator: nobody can take over until it is back");
+    }
+    long at = inject("kill", leader, () -> faults.kill(leader));
+    long deadline = System.nanoTime() + s.recoveryTimeout().toNanos();
+    JsonObject after = before;
+    while (System.nanoTime() < deadline) {
+      try {
+        after = hub.systemStatusOnce().getJsonObject("leadership", new JsonObject());
+        if (after.getLong("epoch", -1L) > epoch) {
+          break;
+        }
+      } catch (RuntimeException e) {
+        // the hub may not answer for a moment while the cluster notices: ask again
+      }
+      Thread.sleep(100);
+    }
+    if (after.getLong("epoch", -1L) > epoch) {
+      long since = Outcome.millis(after.getString("since"));
+      long takeover = since >= at ? since - at : System.currentTimeMillis() - at;
+      report.timing("detect", takeover);
+      report.figure("new_leader", after.getString("leader_id") + " (epoch " + after.getLong("epoch") + ")");
+      step("new leader " + after.getString("leader_id") + " with epoch " + after.getLong("epoch"));
+    } else {
+      report.check(new Check("a new leader took over", false, "no epoch after " + epoch + " within "
+          + s.recoveryTimeout().toSeconds() + " s"));
+    }
+    bringBack(leader, "start", () -> faults.start(leader));
+    return at;
+  }
+
+  private long databaseOutage(DrillWorkload w, Settings s) throws InterruptedException {
+    List<Member> dbs = faults.members(Role.DATABASE);
+    if (dbs.size() != 1) {
+      throw new DrillException("expected one database member on " + faults.describe() + ", found " + dbs);
+    }
+    Member db = dbs.get(0);
+    w.submitJobs(s.jobs());
+    w.awaitRunning(Duration.ofSeconds(60));
+    databaseHeld = true;
+    long at = inject("pause", db, () -> faults.pause(db));
+    String refused = null;
+    long refusedAt = 0;
+    int acceptedDuring = 0;
+    long unpausedAt = 0;
+    try {
+      long end = at + s.faultTime().toMillis();
+      while (System.currentTimeMillis() < end) {
+        if (refused == null) {
+          try {
+            w.trySubmitRun(1);
+            acceptedDuring++;
+          } catch (ApiException e) {
+            if (e.status() == 503 || e.status() == 504) {
+              refused = e.status() + " " + e.code();
+              refusedAt = System.currentTimeMillis();
+              step("submission refused: " + refused);
+            } else {
+              throw e;
+            }
+          } catch (RuntimeException e) {
+            // no answer at all: the client would retry
+          }
+        }
+        Thread.sleep(250);
+      }
+    } finally {
+      databaseHeld = false;
+      unpausedAt = clear("unpause", db, () -> faults.unpause(db));
+    }
+    report.check(new Check("submissions refused with the error contract while the database is away",
+        refused != null && (refused.endsWith("DB_UNAVAILABLE") || refused.endsWith("DB_CIRCUIT_OPEN")),
+        refused == null ? "no submission was refused during the outage (" + acceptedDuring + " accepted)"
+            : "refused with " + refused + (acceptedDuring > 0 ? "; " + acceptedDuring + " accepted before" : "")));
+    report.timing("detect", refused == null ? null : refusedAt - at);
+    w.submitRun(1, null);
+    report.timing("accepted_again", System.currentTimeMillis() - unpausedAt);
+    step("a submission is accepted again");
+    return at;
+  }
+
+  private long artifactStoreOutage(DrillWorkload w, Settings s) throws InterruptedException {
+    List<Member> stores = faults.members(Role.ARTIFACT_STORE);
+    if (stores.isEmpty()) {
+      throw new DrillException("no artifact store on " + faults.describe());
+    }
+    w.withArtifacts(3);
+    w.submitJobs(s.jobs());
+    w.awaitRunning(Duration.ofSeconds(60));
+    long at = 0;
+    for (Member m : stores) {
+      long t = inject(target == Target.COMPOSE ? "pause" : "sigstop", m, () -> faults.pause(m));
+      at = at == 0 ? t : at;
+    }
+    Long detected = null;
+    try {
+      long end = at + s.faultTime().toMillis();
+      while (System.currentTimeMillis() < end) {
+        if (detected == null && artifactStoreDownInHealth()) {
+          detected = System.currentTimeMillis() - at;
+          step("the hub's deep health check reports the artifact store down");
+        }
+        Thread.sleep(500);
+      }
+    } finally {
+      for (Member m : stores) {
+        clear(target == Target.COMPOSE ? "unpause" : "sigcont", m, () -> faults.unpause(m));
+      }
+    }
+    report.timing("detect", detected);
+    for (Member m : stores) {
+      awaitHealthy(m);
+    }
+    return at;
+  }
+
+  /** The hub's deep health check of the artifact store (an event-bus round trip) says it is not up. */
+  private boolean artifactStoreDownInHealth() {
+    try {
+      JsonObject deps = hub.deepHealthOnce().getJsonObject("dependencies", new JsonObject());
+      for (String name : deps.fieldNames()) {
+        Object d = deps.getValue(name);
+        if (name.contains("artifact-store") && d instanceof JsonObject dep && !"up".equals(dep.getString("status"))) {
+          return true;
+        }
+      }
+    } catch (RuntimeException e) {
+      // not now: ask again
+    }
+    return false;
+  }
+
+  private long rollingRestart(DrillWorkload w, Settings s) throws InterruptedException {
+    List<Member> order = new ArrayList<>(faults.members(Role.RUNNER));
+    order.addAll(faults.members(Role.ARTIFACT_STORE));
+    String leaderId = hub.systemStatus().getJsonObject("leadership", new JsonObject()).getString("leader_id");
+    Member leader = faults.orchestrator(leaderId);
+    for (Member m : faults.members(Role.ORCHESTRATOR)) {
+      if (!m.equals(leader)) {
+        order.add(m);
+      }
+    }
+    if (leader != null) {
+      order.add(leader); // the leader last: one takeover, not two
+    }
+    order.addAll(faults.members(Role.HUB));
+    w.submitJobs(s.jobs());
+    w.awaitRunning(Duration.ofSeconds(60));
+    AtomicBoolean loading = new AtomicBoolean(true);
+    List<RuntimeException> submitErrors = new ArrayList<>();
+    Thread load = new Thread(() -> {
+      while (loading.get()) {
+        try {
+          w.submitRun(3, null);
+          Thread.sleep(3_000);
+        } catch (InterruptedException e) {
+          return;
+        } catch (RuntimeException e) {
+          synchronized (submitErrors) {
+            submitErrors.add(e);
+          }
+          return;
+        }
+      }
+    }, "drill-load");
+    load.setDaemon(true);
+    long at = System.currentTimeMillis();
+    load.start();
+    long slowest = 0;
+    try {
+      for (Member m : order) {
+        long t = inject("restart", m, () -> faults.restart(m));
+        long back = awaitHealthy(m);
+        slowest = Math.max(slowest, back < 0 ? 0 : back - t);
+        report.figure("restart " + m.name(), back < 0 ? "not healthy within " + HEALTHY_TIMEOUT.toSeconds() + " s"
+            : String.format("healthy %.1f s after the restart began", (back - t) / 1000.0));
+      }
+    } finally {
+      loading.set(false); // the load ends after its current submission (retried at most HubClient.RETRY_WINDOW)
+      load.join(HubClient.RETRY_WINDOW.plusSeconds(30).toMillis());
+    }
+    report.timing("detect", null);
+    report.timing("slowest_restart", slowest);
+    synchronized (submitErrors) {
+      report.check(new Check("submissions accepted throughout", submitErrors.isEmpty(), submitErrors.isEmpty()
+          ? w.runIds().size() + " runs accepted while " + order.size() + " members restarted one by one"
+          : "a submission was refused for good: " + submitErrors.get(0).getMessage()));
+    }
+    return at;
+  }
+
+  private long poisonPill(DrillWorkload w, Settings s) throws InterruptedException {
+    w.submitJobs(s.jobs());
+    JsonObject poison = new JsonObject().put("name", POISON).put("command", ProbeJob.poison())
+        .put("timeout_seconds", 120).put("max_lost_attempts", 2);
+    long at = System.currentTimeMillis();
+    String runId = w.submitRun(1, poison);
+    record("drill_fault_injected", new JsonObject().put("action", "submit-poison").put("run_id", runId));
+    step("submitted a job that SIGKILLs its runner (max_lost_attempts 2) in run " + runId);
+    long deadline = System.nanoTime() + s.recoveryTimeout().toNanos();
+    String state = null;
+    while (System.nanoTime() < deadline) {
+      for (Object o : hub.run(runId).getJsonArray("jobs")) {
+        JsonObject job = (JsonObject) o;
+        if (POISON.equals(job.getString("name"))) {
+          state = job.getString("state");
+        }
+      }
+      if (DrillWorkload.TERMINAL.contains(state)) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    report.timing("detect", "QUARANTINED".equals(state) ? System.currentTimeMillis() - at : null);
+    step("poison job " + state);
+    boolean letter = false;
+    for (Object o : hub.deadLetters().getJsonArray("dead_letters", new JsonArray())) {
+      JsonObject d = (JsonObject) o;
+      letter |= POISON.equals(d.getString("job_name")) && runId.equals(d.getString("run_id"));
+    }
+    report.check(new Check("the poison job has a dead letter", letter, letter ? "dead letter for " + runId + "/" + POISON
+        : "no dead letter for " + runId + "/" + POISON));
+    if (target == Target.LOCAL) {
+      report.note("the runners the poison job killed are not started again by a local drill: start them again");
+    } else {
+      for (Member m : faults.members(Role.RUNNER)) {
+        awaitHealthy(m); // compose restarts a runner whose JVM died (restart: unless-stopped)
+      }
+    }
+    return at;
+  }
+
+  // --- steps
+
+  /** Submits the workload and picks the runner running the most drill jobs. */
+  private Member busiestRunner(DrillWorkload w, Settings s) throws InterruptedException {
+    w.submitJobs(s.jobs());
+    List<JsonObject> runs = w.awaitRunning(Duration.ofSeconds(60));
+    Map<String, Integer> running = DrillWorkload.runningByRunner(runs);
+    String busiest = running.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    Member m = faults.runner(busiest);
+    if (m == null) {
+      throw new DrillException("runner " + busiest + " (running " + running.get(busiest) + " drill jobs) is not a member"
+          + " of " + faults.describe());
+    }
+    report.figure("victim", m.name() + " (running " + running.get(busiest) + " drill jobs)");
+    return m;
+  }
+
+  /** Waits until no attempt runs on the runner any more (the orchestrator counted them lost). */
+  private void awaitAttemptsEnded(DrillWorkload w, String runnerId, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!DrillWorkload.runningByRunner(w.fetch()).containsKey(runnerId)) {
+        step("no attempt runs on " + runnerId + " any more");
+        return;
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  private interface Action {
+    void run();
+  }
+
+  private long inject(String action, Member m, Action a) {
+    long at = System.currentTimeMillis();
+    a.run();
+    record("drill_fault_injected", new JsonObject().put("action", action).put("member", m.name()).put("role", m.role().label()));
+    step(action + " " + m.name() + " (" + m.role().label() + ")");
+    return at;
+  }
+
+  /** Clears a fault; when it was cleared (epoch ms, before the step is recorded). */
+  private long clear(String action, Member m, Action a) {
+    a.run();
+    long at = System.currentTimeMillis();
+    record("drill_fault_cleared", new JsonObject().put("action", action).put("member", m.name()).put("role", m.role().label()));
+    step(action + " " + m.name());
+    return at;
+  }
+
+  /** Starts a killed member again where the target can; the local target leaves that to the operator. */
+  private void bringBack(Member m, String action, Action a) throws InterruptedException {
+    if (target == Target.LOCAL) {
+      report.note(m.name() + " was killed and a local drill does not start it again: start it the way it was started");
+      return;
+    }
+    clear(action, m, a);
+    awaitHealthy(m);
+  }
+
+  /** Epoch ms when the member was healthy again, or -1 (a failed check) when not within the timeout. */
+  private long awaitHealthy(Member m) throws InterruptedException {
+    long t0 = System.currentTimeMillis();
+    boolean ok = faults.awaitHealthy(m, HEALTHY_TIMEOUT);
+    long at = System.currentTimeMillis();
+    if (!ok) {
+      report.check(new Check(m.name() + " healthy again", false, "not healthy within " + HEALTHY_TIMEOUT.toSeconds() + " s"));
+      return -1;
+    }
+    step(String.format("%s healthy (%.1f s)", m.name(), (at - t0) / 1000.0));
+    if (m.role() == Role.RUNNER) {
+      return awaitHeartbeat(m, t0);
+    }
+    return at;
+  }
+
+  /**
+   * A runner is back when the orchestrator hears its heartbeat again (a container can be healthy before its
+   * runner has found the cluster): epoch ms of that, or -1 (a failed check).
+   */
+  private long awaitHeartbeat(Member m, long sinceMs) throws InterruptedException {
+    long deadline = System.nanoTime() + HEALTHY_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (Object o : hub.runners().getJsonArray("runners", new JsonArray())) {
+        JsonObject r = (JsonObject) o;
+        if (m.name().equals(r.getString("id")) && Outcome.millis(r.getString("last_heartbeat_at")) > sinceMs) {
+          long at = System.currentTimeMillis();
+          step(String.format("%s heartbeats again (%.1f s)", m.name(), (at - sinceMs) / 1000.0));
+          return at;
+        }
+      }
+      Thread.sleep(250);
+    }
+    report.check(new Check(m.name() + " back in the cluster", false, "no heartbeat within " + HEALTHY_TIMEOUT.toSeconds() + " s"));
+    return -1;
+  }
+
+  /**
+   * Appends a drill step to the event log. One try: while the drill holds the database (or the hub) down
+   * the step waits in order, with the time it happened, and is written before the next one that can be.
+   */
+  private void record(String type, JsonObject detail) {
+    pending.add(new JsonObject().put("type", type).put("drill_id", drillId).put("scenario", scenario.label())
+        .put("target", target.label()).put("detail", detail.copy().put("at", java.time.Instant.now().toString())));
+    if (!databaseHeld) {
+      flushEvents(false);
+    }
+  }
+
+  /** Writes the pending steps in order; {@code retry}: waits (bounded) for the cluster to take them. */
+  private void flushEvents(boolean retry) {
+    while (!pending.isEmpty()) {
+      try {
+        if (retry) {
+          hub.drillEvent(pending.get(0));
+        } else {
+          hub.drillEventOnce(pending.get(0));
+        }
+        pending.remove(0);
+      } catch (RuntimeException e) {
+        if (retry) {
+          report.note("could not record " + pending.size() + " drill step(s) in the event log: " + e.getMessage());
+          pending.clear();
+        }
+        return;
+      }
+    }
+  }
+
+  private void step(String what) {
+    long now = System.currentTimeMillis();
+    report.step(now, what);
+    progress.println("drill " + drillId + ": " + what);
+    progress.flush();
+  }
+}
