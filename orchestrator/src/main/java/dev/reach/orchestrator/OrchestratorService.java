@@ -55,6 +55,8 @@ import java.util.function.Supplier;
  * the leader-only duties when it holds the leader lock and the leadership epoch.
  */
 public final class OrchestratorService {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(OrchestratorService.class.getName());
   /** Watchdog component names. */
   public static final String API_COMPONENT = "orchestrator.api";
   public static final String LEADER_COMPONENT = "orchestrator.leader";
@@ -107,6 +109,7 @@ public final class OrchestratorService {
     ReachMetrics metrics = ReachMetrics.of(vertx);
     Lifecycle lifecycle = node.health().lifecycle(SERVICE, node.clock());
     lifecycle.identify(nodeId);
+    warnIfTimeoutsCollide(cfg);
     Db db = Db.create(vertx, cfg);
     node.health().readiness(DB_CHECK, DbHealth.procedure(db));
     if (vertx.isClustered()) {
@@ -204,6 +207,20 @@ public final class OrchestratorService {
           lifecycle.moveTo(LifecycleState.CRASHING, "start failed: " + t.getMessage());
           db.close();
         });
+  }
+
+  /**
+   * A frozen database counts as down only after the statement timeout + 1 s; a request timeout not above
+   * that makes callers (the hub, runners) time out first: they get 504 TIMEOUT instead of DB_UNAVAILABLE,
+   * and the hub's breaker in front of the orchestrator opens for its whole reset time (a drill found it).
+   */
+  private static void warnIfTimeoutsCollide(ReachConfig cfg) {
+    if (cfg.requestTimeoutMs() <= cfg.dbStatementTimeoutMs() + 1_000) {
+      LOG.warning("REACH_REQUEST_TIMEOUT_MS=" + cfg.requestTimeoutMs() + " is not above REACH_DB_STATEMENT_TIMEOUT_MS="
+          + cfg.dbStatementTimeoutMs() + " + 1000: while the database is frozen, requests time out (504) before the"
+          + " orchestrator can answer DB_UNAVAILABLE, and callers' breakers open; raise the request timeout or lower"
+          + " the statement timeout");
+    }
   }
 
   private static JsonObject status(String nodeId, LeaderVerticle leader, RetentionVerticle retention, Db db,

@@ -146,8 +146,10 @@ public final class DrillRunner {
       long since = Outcome.millis(after.getString("since"));
       long takeover = since >= at ? since - at : System.currentTimeMillis() - at;
       report.timing("detect", takeover);
-      report.figure("new_leader", after.getString("leader_id") + " (epoch " + after.getLong("epoch") + ")");
-      step("new leader " + after.getString("leader_id") + " with epoch " + after.getLong("epoch"));
+      Member next = faults.orchestrator(after.getString("leader_id"));
+      String who = (next == null ? "" : next.name() + ", ") + "node " + after.getString("leader_id");
+      report.figure("new_leader", who + " (epoch " + after.getLong("epoch") + ")");
+      step("new leader " + who + " with epoch " + after.getLong("epoch"));
     } else {
       report.check(new Check("a new leader took over", false, "no epoch after " + epoch + " within "
           + s.recoveryTimeout().toSeconds() + " s"));
@@ -170,13 +172,15 @@ public final class DrillRunner {
     long refusedAt = 0;
     int acceptedDuring = 0;
     long unpausedAt = 0;
+    DrillWorkload.Prepared probe = w.prepareRun(1);
     try {
       long end = at + s.faultTime().toMillis();
       while (System.currentTimeMillis() < end) {
         if (refused == null) {
           try {
-            w.trySubmitRun(1);
+            w.tryOnce(probe);
             acceptedDuring++;
+            probe = w.prepareRun(1);
           } catch (ApiException e) {
             if (e.status() == 503 || e.status() == 504) {
               refused = e.status() + " " + e.code();
@@ -200,7 +204,9 @@ public final class DrillRunner {
         refused == null ? "no submission was refused during the outage (" + acceptedDuring + " accepted)"
             : "refused with " + refused + (acceptedDuring > 0 ? "; " + acceptedDuring + " accepted before" : "")));
     report.timing("detect", refused == null ? null : refusedAt - at);
-    w.submitRun(1, null);
+    // the refused submission again, under the same idempotency key: one run whether or not the refused
+    // try committed after all (a frozen database that resumes may still commit it)
+    w.submit(probe);
     report.timing("accepted_again", System.currentTimeMillis() - unpausedAt);
     step("a submission is accepted again");
     return at;

@@ -57,20 +57,36 @@ final class DrillWorkload {
   /** Submits (retrying while the hub or database is away) one run of {@code size} probe jobs, plus {@code extra}; its id. */
   String submitRun(int size, JsonObject extra) {
     Prepared p = prepare(size, extra);
-    String id = hub.submit(p.run);
+    String id = hub.submit(p.run, p.key);
     accepted(id, p, extra != null);
     return id;
   }
 
-  /** One submission try of a run of {@code size} probe jobs, no retry: its id, or the API's refusal is thrown. */
-  String trySubmitRun(int size) {
-    Prepared p = prepare(size, null);
-    String id = hub.submitOnce(p.run).body().getString("id");
+  /**
+   * A run of {@code size} probe jobs to submit under its own idempotency key: tried once during a fault
+   * ({@link #tryOnce}), and after a refusal submitted again under the same key ({@link #submit(Prepared)}),
+   * as a careful client does — a refused write may still have committed (a frozen database that resumes).
+   */
+  Prepared prepareRun(int size) {
+    return prepare(size, null);
+  }
+
+  /** One try of {@code p}, no retry: its id once accepted, or the API's refusal is thrown. */
+  String tryOnce(Prepared p) {
+    String id = hub.submitOnce(p.run, p.key).body().getString("id");
     accepted(id, p, false);
     return id;
   }
 
-  private record Prepared(JsonObject run, String prefix, int jobs) {}
+  /** {@code p} submitted (again) under its key, retried while the cluster recovers; its id. */
+  String submit(Prepared p) {
+    String id = hub.submit(p.run, p.key);
+    accepted(id, p, false);
+    return id;
+  }
+
+  /** A run ready to submit: its body, stamp prefix, job count and idempotency key. */
+  record Prepared(JsonObject run, String prefix, int jobs, String key) {}
 
   private synchronized Prepared prepare(int size, JsonObject extra) {
     // a fresh prefix per try: a try whose answer was lost may still run, and must not share stamp files
@@ -86,10 +102,13 @@ final class DrillWorkload {
     if (extra != null) {
       list.add(extra);
     }
-    return new Prepared(new JsonObject().put("name", prefix).put("jobs", list), prefix, list.size());
+    return new Prepared(new JsonObject().put("name", prefix).put("jobs", list), prefix, list.size(), "drill-" + prefix);
   }
 
   private synchronized void accepted(String id, Prepared p, boolean poison) {
+    if (runs.stream().anyMatch(r -> r.id.equals(id))) {
+      return; // the same run again (its idempotency key answered with the first run's id)
+    }
     runs.add(new Submitted(id, p.prefix));
     jobs += p.jobs;
     if (poison) {

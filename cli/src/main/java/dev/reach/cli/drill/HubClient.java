@@ -32,16 +32,19 @@ final class HubClient {
 
   /** Submits a run under a fresh idempotency key (the same key on every retry); its id. */
   String submit(JsonObject run) {
-    String key = "drill-" + UUID.randomUUID();
+    return submit(run, "drill-" + UUID.randomUUID());
+  }
+
+  /** Submits a run under {@code key}, retried while the hub or the database is away; its id. */
+  String submit(JsonObject run, String key) {
     Map<String, String> headers = Map.of("Idempotency-Key", key);
     byte[] body = run.encode().getBytes(StandardCharsets.UTF_8);
     return retried(() -> api.postJson("/api/v1/runs", body, headers).body().getString("id"));
   }
 
-  /** One submission, no retry: what a client sees right now. */
-  ApiClient.JsonReply submitOnce(JsonObject run) {
-    return api.postJson("/api/v1/runs", run.encode().getBytes(StandardCharsets.UTF_8),
-        Map.of("Idempotency-Key", "drill-once-" + UUID.randomUUID()));
+  /** One submission under {@code key}, no retry: what a client sees right now. */
+  ApiClient.JsonReply submitOnce(JsonObject run, String key) {
+    return api.postJson("/api/v1/runs", run.encode().getBytes(StandardCharsets.UTF_8), Map.of("Idempotency-Key", key));
   }
 
   JsonObject run(String id) {

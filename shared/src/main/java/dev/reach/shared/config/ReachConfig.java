@@ -97,7 +97,9 @@ public record ReachConfig(
     DbUrl db = r.parsed("REACH_DB_URL", DEFAULT_DB_URL, DbUrl::parse);
     int poolSize = r.intValue("REACH_DB_POOL_SIZE", 8, 1, 200);
     long connectTimeout = r.longValue("REACH_DB_CONNECT_TIMEOUT_MS", 5_000, 100, 600_000);
-    long statementTimeout = r.longValue("REACH_DB_STATEMENT_TIMEOUT_MS", 10_000, 100, 3_600_000);
+    // 5 s: a frozen database counts as down after 6 s, inside the default request timeout (10 s), so a
+    // request gets DB_UNAVAILABLE rather than a timeout (see OrchestratorService's start warning)
+    long statementTimeout = r.longValue("REACH_DB_STATEMENT_TIMEOUT_MS", 5_000, 100, 3_600_000);
     String clusterName = r.string("REACH_CLUSTER_NAME", "reach");
     String host = r.string("REACH_CLUSTER_HOST", "127.0.0.1");
     String publicHost = r.string("REACH_CLUSTER_PUBLIC_HOST", host);

@@ -78,7 +78,9 @@ public final class DbBreaker implements Breaker {
           Math.max(500, resetMs), t);
     }
     if (notAnswered(t)) {
-      return new ReachException(ErrorCode.DB_UNAVAILABLE, "database did not answer in time, retry later", null, 2_000, t);
+      // a frozen server may still commit the write when it resumes: the outcome is unknown
+      return new ReachException(ErrorCode.DB_UNAVAILABLE, "database did not answer in time, retry later"
+          + " (a write may still commit when it does: retry it with the same Idempotency-Key)", null, 2_000, t);
     }
     return DbErrors.classify(t);
   }

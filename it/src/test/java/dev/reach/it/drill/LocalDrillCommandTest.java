@@ -1,0 +1,83 @@
+package dev.reach.it.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.reach.cli.ReachCtl;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code reachctl drill run SCENARIO --target local} against a cluster of separate service JVMs on this
+ * host ({@link DrillCluster}): the local fault injector finds the processes through the hub's node
+ * directory and signals them. runner-crash SIGKILLs the busiest runner (not started again: a local drill
+ * leaves that to whoever started it); network-partition freezes another one with SIGSTOP for longer than
+ * the lease TTL and thaws it. Each must report PASS: every job terminal with one accepted completion, no
+ * overlapping attempts by the jobs' own flock stamps, the event log verifying with the drill's steps in it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalDrillCommandTest {
+  private static final String TOKEN = "local-drill-admin-token-0123456789";
+
+  private DrillCluster cluster;
+
+  @BeforeAll
+  void start() throws Exception {
+    cluster = new DrillCluster(Map.of("REACH_ADMIN_TOKEN", TOKEN, "REACH_OUTAGE_RIDE_THROUGH_MS", "10000"));
+    cluster.startRunners(4, "runner-a", "runner-b", "runner-c");
+  }
+
+  @AfterAll
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void runnerCrash() {
+    JsonObject report = drill("runner-crash");
+    assertThat(report.getJsonObject("figures").getInteger("attempts_lost")).isPositive();
+    assertThat(report.getJsonArray("notes").encode()).contains("does not start it again");
+  }
+
+  @Test
+  @Order(2)
+  void networkPartitionStoodInForBySigstop() {
+    JsonObject report = drill("network-partition", "--fault-seconds", "8");
+    assertThat(report.getJsonArray("steps").encode()).contains("sigstop").contains("sigcont");
+  }
+
+  private JsonObject drill(String scenario, String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of("drill", "run", scenario, "--target", "local",
+        "--api", "http://127.0.0.1:" + cluster.hubPort, "--token", TOKEN, "--job-dir", cluster.dir.resolve("jobs").toString(),
+        "--jobs", "12", "--timeout-seconds", "120", "--json"));
+    args.addAll(List.of(extra));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = ReachCtl.execute(args.toArray(String[]::new), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    String stdout = out.toString(StandardCharsets.UTF_8);
+    String stderr = err.toString(StandardCharsets.UTF_8);
+    System.out.print(stderr);
+    assertThat(stdout).as("drill " + scenario + " printed no report; exit " + code + ", stderr:\n" + stderr).startsWith("{");
+    JsonObject report = new JsonObject(stdout);
+    System.out.println("DRILL " + scenario + " (local): " + report.getString("verdict") + "; timings_ms "
+        + report.getJsonObject("timings_ms").encode() + "; figures " + report.getJsonObject("figures").encode());
+    assertThat(report.getString("verdict")).as(report.encodePrettily()).isEqualTo("PASS");
+    assertThat(code).isZero();
+    return report;
+  }
+}
