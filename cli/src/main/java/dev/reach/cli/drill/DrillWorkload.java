@@ -89,9 +89,18 @@ final class DrillWorkload {
     return new Prepared(new JsonObject().put("name", prefix).put("jobs", list), prefix, list.size());
   }
 
-  private synchronized void accepted(String id, Prepared p, boolean poison) {
-    runs.add(new Submitted(id, p.prefix));
-    jobs += p.jobs;
+  private void accepted(String id, Prepared p, boolean poison) {
+    accepted(id, p.prefix, p.jobs, poison);
+  }
+
+  /**
+   * Records that the hub accepted the run {@code id} of {@code jobs} jobs whose stamp files are keyed
+   * {@code prefix-JOB} ({@code poison}: it carries the poison job). Package-private so that the checks
+   * can be tested on synthetic runs without a hub.
+   */
+  synchronized void accepted(String id, String prefix, int jobs, boolean poison) {
+    runs.add(new Submitted(id, prefix));
+    this.jobs += jobs;
     if (poison) {
       poisonRun = id;
     }
