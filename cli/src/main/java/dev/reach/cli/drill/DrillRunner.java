@@ -1,6 +1,7 @@
 package dev.reach.cli.drill;
 
 import dev.reach.cli.ApiClient.ApiException;
+import dev.reach.cli.CliException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
@@ -52,6 +53,7 @@ public final class DrillRunner {
       throw new DrillException("scenario " + s.scenario().label() + " cannot run on target " + target.label()
           + " (it can on: " + s.scenario().targets().stream().map(Target::label).toList() + ")");
     }
+    preflight(s.scenario());
     long t0 = System.currentTimeMillis();
     scenario = s.scenario();
     drillId = "drill-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
@@ -94,6 +96,20 @@ public final class DrillRunner {
     flushEvents(true);
     step("finished: " + report.verdict());
     return report;
+  }
+
+  /**
+   * Before anything is submitted or hurt: the hub answers, and takes the admin token (the drill reads the
+   * system status and records its steps with it). One try: a drill against an API it cannot reach ends at
+   * once (exit 3) instead of after {@link HubClient#RETRY_WINDOW} of retries, and one whose token is refused
+   * ends with the API's error (exit 1) before it injects a fault it could not record.
+   */
+  private void preflight(Scenario s) {
+    try {
+      hub.systemStatusOnce();
+    } catch (CliException e) {
+      throw new CliException(e.exitCode(), "drill " + s.label() + " did not start: " + e.getMessage(), e);
+    }
   }
 
   // --- the scenarios; each returns when its fault was injected (epoch ms)

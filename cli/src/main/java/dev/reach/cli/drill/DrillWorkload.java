@@ -105,12 +105,22 @@ final class DrillWorkload {
     return new Prepared(new JsonObject().put("name", prefix).put("jobs", list), prefix, list.size(), "drill-" + prefix);
   }
 
-  private synchronized void accepted(String id, Prepared p, boolean poison) {
+  private void accepted(String id, Prepared p, boolean poison) {
+    accepted(id, p.prefix, p.jobs, poison);
+  }
+
+  /**
+   * Records that the hub accepted the run {@code id} of {@code jobs} jobs whose stamp files are keyed
+   * {@code prefix-JOB} ({@code poison}: it carries the poison job); the same run again (its idempotency
+   * key answered with the first run's id) is not counted twice. Package-private so that the checks can
+   * be tested on synthetic runs without a hub.
+   */
+  synchronized void accepted(String id, String prefix, int jobs, boolean poison) {
     if (runs.stream().anyMatch(r -> r.id.equals(id))) {
-      return; // the same run again (its idempotency key answered with the first run's id)
+      return;
     }
-    runs.add(new Submitted(id, p.prefix));
-    jobs += p.jobs;
+    runs.add(new Submitted(id, prefix));
+    this.jobs += jobs;
     if (poison) {
       poisonRun = id;
     }
