@@ -31,7 +31,7 @@ public final class DrillReport {
   }
 
   void step(long atMs, String what) {
-    steps.add(String.format("+%.1fs %s", (atMs - startedAtMs) / 1000.0, what));
+    steps.add(String.format(java.util.Locale.ROOT, "+%.1fs %s", (atMs - startedAtMs) / 1000.0, what));
   }
 
   /** A recovery time in ms (null: not observed). */
@@ -111,7 +111,7 @@ public final class DrillReport {
     }
     sb.append("recovery:").append(nl);
     timings.forEach((k, v) -> sb.append("  ").append(k).append(": ")
-        .append(v == null ? "not observed" : String.format("%.1f s", v / 1000.0)).append(nl));
+        .append(v == null ? "not observed" : String.format(java.util.Locale.ROOT, "%.1f s", v / 1000.0)).append(nl));
     sb.append("checks:").append(nl);
     for (Check c : checks) {
       sb.append("  ").append(c.ok() ? "ok   " : "FAIL ").append(c.name()).append(": ").append(c.detail()).append(nl);

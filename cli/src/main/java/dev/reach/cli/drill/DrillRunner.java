@@ -322,7 +322,7 @@ public final class DrillRunner {
         long back = awaitHealthy(m);
         slowest = Math.max(slowest, back < 0 ? 0 : back - t);
         report.figure("restart " + m.name(), back < 0 ? "not healthy within " + HEALTHY_TIMEOUT.toSeconds() + " s"
-            : String.format("healthy %.1f s after the restart began", (back - t) / 1000.0));
+            : String.format(java.util.Locale.ROOT, "healthy %.1f s after the restart began", (back - t) / 1000.0));
       }
     } finally {
       loading.set(false); // the load ends after its current submission (retried at most HubClient.RETRY_WINDOW)
@@ -448,7 +448,7 @@ public final class DrillRunner {
       report.check(new Check(m.name() + " healthy again", false, "not healthy within " + HEALTHY_TIMEOUT.toSeconds() + " s"));
       return -1;
     }
-    step(String.format("%s healthy (%.1f s)", m.name(), (at - t0) / 1000.0));
+    step(String.format(java.util.Locale.ROOT, "%s healthy (%.1f s)", m.name(), (at - t0) / 1000.0));
     if (m.role() == Role.RUNNER) {
       return awaitHeartbeat(m, t0);
     }
@@ -466,7 +466,7 @@ public final class DrillRunner {
         JsonObject r = (JsonObject) o;
         if (m.name().equals(r.getString("id")) && Outcome.millis(r.getString("last_heartbeat_at")) > sinceMs) {
           long at = System.currentTimeMillis();
-          step(String.format("%s heartbeats again (%.1f s)", m.name(), (at - sinceMs) / 1000.0));
+          step(String.format(java.util.Locale.ROOT, "%s heartbeats again (%.1f s)", m.name(), (at - sinceMs) / 1000.0));
           return at;
         }
       }

@@ -23,6 +23,15 @@ import java.util.function.Supplier;
  * process stops answering, which is what its peers see of a cut.
  */
 public final class LocalFaults implements FaultInjector {
+  /** This JVM's host name as the JVM names it in a node id ({@code PID@HOST}). */
+  private static final class ManagementFactoryHost {
+    static String name() {
+      String n = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+      int at = n.indexOf('@');
+      return at < 0 ? n : n.substring(at + 1);
+    }
+  }
+
   private final Supplier<JsonObject> systemStatus;
   private final Path jobDir;
 
@@ -49,7 +58,7 @@ public final class LocalFaults implements FaultInjector {
       JsonObject node = (JsonObject) o;
       JsonObject service = node.getJsonObject("services", new JsonObject()).getJsonObject(role.label());
       Long pid = node.getJsonObject("node", new JsonObject()).getLong("pid");
-      if (service == null || pid == null || !isLocalService(pid, role)) {
+      if (service == null || pid == null || !onThisHost(node.getString("node_id", "")) || !isLocalService(pid, role)) {
         continue;
       }
       out.add(new Member(service.getString("instance", node.getString("node_id")), role, Long.toString(pid)));
@@ -57,6 +66,21 @@ public final class LocalFaults implements FaultInjector {
     out.sort(Comparator.comparing(Member::name));
     return out;
   }
+
+  /**
+   * A node id is {@code PID@HOST-SUFFIX}: true when HOST is this host's name, so that a node in a container
+   * (its pid is the container's) is never matched against a process of this host with the same pid.
+   */
+  static boolean onThisHost(String nodeId) {
+    int at = nodeId.indexOf('@');
+    int dash = nodeId.lastIndexOf('-');
+    if (at < 0 || dash <= at) {
+      return false;
+    }
+    return nodeId.substring(at + 1, dash).equals(LOCAL_HOST);
+  }
+
+  private static final String LOCAL_HOST = ManagementFactoryHost.name();
 
   /** True when {@code pid} runs here and its command line is {@code ... service ROLE}. */
   static boolean isLocalService(long pid, Role role) {

@@ -75,7 +75,8 @@ final class StampCheck {
         }
         case "end" -> {
           if (!f[2].equals(open)) {
-            problems.add(key + ": attempt " + f[2] + " stamped its end while attempt " + open + " was the one running");
+            problems.add(key + ": attempt " + f[2] + " stamped its end while "
+                + (open == null ? "no attempt had started" : "attempt " + open + " was the one running"));
           }
           open = null;
         }

@@ -54,6 +54,14 @@ class LocalFaultsTest {
         .put("services", new JsonObject().put(service, lifecycle));
   }
 
+  private static final String HOST = java.lang.management.ManagementFactory.getRuntimeMXBean().getName()
+      .replaceFirst("^[^@]*@", "");
+
+  /** A node id as services make it: {@code PID@HOST-SUFFIX}, here on this host. */
+  private static String localId(long pid, String suffix) {
+    return pid + "@" + HOST + "-" + suffix;
+  }
+
   private static JsonObject status(JsonObject... nodes) {
     return new JsonObject().put("nodes", new JsonArray(List.of((Object[]) nodes)));
   }
@@ -82,22 +90,25 @@ class LocalFaultsTest {
     Process runner = standIn(Role.RUNNER);
     Process orchestrator = standIn(Role.ORCHESTRATOR);
     long self = ProcessHandle.current().pid();
+    String orchestratorId = localId(orchestrator.pid(), "c");
     LocalFaults faults = new LocalFaults(() -> status(
-        node("node-b", runner.pid(), "runner", "runner-7"),
-        node("node-c", orchestrator.pid(), "orchestrator", null),
-        node("node-d", self, "runner", "runner-self"), // this JVM: never a member
-        node("node-e", orchestrator.pid(), "runner", "runner-fake"), // a pid that is not that service
-        new JsonObject().put("node_id", "node-f").put("services", new JsonObject().put("runner",
+        node(localId(runner.pid(), "b"), runner.pid(), "runner", "runner-7"),
+        node(orchestratorId, orchestrator.pid(), "orchestrator", null),
+        node(localId(self, "d"), self, "runner", "runner-self"), // this JVM: never a member
+        node(localId(orchestrator.pid(), "e"), orchestrator.pid(), "runner", "runner-fake"), // a pid that is not that service
+        node(runner.pid() + "@another-host-g", runner.pid(), "runner", "runner-elsewhere"), // a container's pid, not ours
+        new JsonObject().put("node_id", localId(1, "f")).put("services", new JsonObject().put("runner",
             new JsonObject().put("instance", "runner-nopid")))), jobDir);
 
     assertThat(faults.members(Role.RUNNER)).containsExactly(new Member("runner-7", Role.RUNNER, Long.toString(runner.pid())));
     assertThat(faults.members(Role.ORCHESTRATOR))
-        .containsExactly(new Member("node-c", Role.ORCHESTRATOR, Long.toString(orchestrator.pid())));
+        .containsExactly(new Member(orchestratorId, Role.ORCHESTRATOR, Long.toString(orchestrator.pid())));
     assertThat(faults.members(Role.HUB)).isEmpty();
     assertThat(faults.runner("runner-7")).isEqualTo(new Member("runner-7", Role.RUNNER, Long.toString(runner.pid())));
     assertThat(faults.runner("runner-fake")).isNull();
-    assertThat(faults.orchestrator("node-c")).isNotNull();
-    assertThat(faults.orchestrator("node-b")).isNull();
+    assertThat(faults.runner("runner-elsewhere")).isNull();
+    assertThat(faults.orchestrator(orchestratorId)).isNotNull();
+    assertThat(faults.orchestrator(localId(runner.pid(), "b"))).isNull();
   }
 
   @Test
