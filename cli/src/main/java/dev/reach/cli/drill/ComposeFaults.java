@@ -131,14 +131,39 @@ public final class ComposeFaults implements FaultInjector {
     docker.run("restart", "--time", Integer.toString(stopGraceSeconds), m.handle());
   }
 
+  /**
+   * The cgroup freezer can fail to freeze a busy container in time ("unable to freeze"): tried again, at
+   * most {@link #FREEZER_TRIES} times a second apart, as is a failed thaw (a database left frozen is worse).
+   */
   @Override
   public void pause(Member m) {
-    docker.run("pause", m.handle());
+    freezer("pause", m);
   }
 
   @Override
   public void unpause(Member m) {
-    docker.run("unpause", m.handle());
+    freezer("unpause", m);
+  }
+
+  static final int FREEZER_TRIES = 5;
+
+  private void freezer(String action, Member m) {
+    for (int i = 1; ; i++) {
+      try {
+        docker.run(action, m.handle());
+        return;
+      } catch (DrillException e) {
+        if (i >= FREEZER_TRIES) {
+          throw e;
+        }
+        try {
+          Thread.sleep(1_000);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   @Override

@@ -238,6 +238,21 @@ final class ComposeCluster implements AutoCloseable {
     return s.getHealth() == null ? "no-healthcheck" : s.getHealth().getStatus();
   }
 
+  /** Waits until Docker calls the service healthy (a service may flap under load right after up); seconds it took. */
+  double awaitHealthy(String service, Duration timeout) throws InterruptedException {
+    long t0 = System.nanoTime();
+    long deadline = t0 + timeout.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      last = health(service);
+      if ("healthy".equals(last)) {
+        return (System.nanoTime() - t0) / 1e9;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError(service + " not healthy within " + timeout + " (last: " + last + ")");
+  }
+
   // --- the hub's HTTP API
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {

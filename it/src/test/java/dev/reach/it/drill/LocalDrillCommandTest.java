@@ -2,11 +2,8 @@ package dev.reach.it.drill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reach.cli.ReachCtl;
+import dev.reach.it.DrillCommand;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -61,23 +58,9 @@ class LocalDrillCommandTest {
   }
 
   private JsonObject drill(String scenario, String... extra) {
-    List<String> args = new java.util.ArrayList<>(List.of("drill", "run", scenario, "--target", "local",
-        "--api", "http://127.0.0.1:" + cluster.hubPort, "--token", TOKEN, "--job-dir", cluster.dir.resolve("jobs").toString(),
-        "--jobs", "12", "--timeout-seconds", "120", "--json"));
+    List<String> args = new java.util.ArrayList<>(List.of("--api", "http://127.0.0.1:" + cluster.hubPort, "--token", TOKEN,
+        "--job-dir", cluster.dir.resolve("jobs").toString(), "--jobs", "12", "--timeout-seconds", "120"));
     args.addAll(List.of(extra));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = ReachCtl.execute(args.toArray(String[]::new), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    String stdout = out.toString(StandardCharsets.UTF_8);
-    String stderr = err.toString(StandardCharsets.UTF_8);
-    System.out.print(stderr);
-    assertThat(stdout).as("drill " + scenario + " printed no report; exit " + code + ", stderr:\n" + stderr).startsWith("{");
-    JsonObject report = new JsonObject(stdout);
-    System.out.println("DRILL " + scenario + " (local): " + report.getString("verdict") + "; timings_ms "
-        + report.getJsonObject("timings_ms").encode() + "; figures " + report.getJsonObject("figures").encode());
-    assertThat(report.getString("verdict")).as(report.encodePrettily()).isEqualTo("PASS");
-    assertThat(code).isZero();
-    return report;
+    return DrillCommand.passes(scenario, "local", args);
   }
 }
