@@ -22,9 +22,17 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
  * 5 s without one by default). Vert.x is built with metrics ({@link VertxMetricsSetup}).
  */
 public final class ClusterBootstrap {
+  /** How often {@link ClusterRegistryGuard} checks the event-bus registrations. */
+  static final long REGISTRY_CHECK_MS = 5_000;
+
   private ClusterBootstrap() {}
 
   public static Future<Vertx> start(ReachConfig cfg) {
+    return start(cfg, REGISTRY_CHECK_MS);
+  }
+
+  /** As {@link #start(ReachConfig)}, with the registry guard checking every {@code registryCheckMs}. */
+  static Future<Vertx> start(ReachConfig cfg, long registryCheckMs) {
     Config config = hazelcastConfig(cfg);
     ClusterMerges merges = new ClusterMerges();
     config.addListenerConfig(new ListenerConfig((LifecycleListener) event -> {
@@ -40,7 +48,10 @@ public final class ClusterBootstrap {
     VertxOptions options = new VertxOptions().setEventBusOptions(eb);
     PrometheusMeterRegistry registry = VertxMetricsSetup.registry();
     return VertxMetricsSetup.clustered(VertxMetricsSetup.builder(options, registry).withClusterManager(mgr), registry)
-        .onSuccess(vertx -> ClusterMerges.attach(vertx, merges));
+        .onSuccess(vertx -> {
+          ClusterMerges.attach(vertx, merges);
+          ClusterRegistryGuard.start(vertx, mgr, registryCheckMs);
+        });
   }
 
   static Config hazelcastConfig(ReachConfig cfg) {
