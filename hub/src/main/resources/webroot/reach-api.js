@@ -23,7 +23,7 @@ export class ReachApi {
    *   minDelayMs  the smallest wait between tries (default 500): never a tight loop
    *   maxDelayMs  the largest wait between tries (default 30000)
    *   onDegraded  told {code, message, attempt, retryInMs} before each wait
-   *   token       a bearer token for the admin API, when needed
+   *   token       a bearer token (auth on: every API call needs one)
    *   fetchImpl, sleep, random: injectable for tests
    */
   constructor(options = {}) {

@@ -47,3 +47,65 @@ SELECT (SELECT count(*) FROM jobs WHERE state = 'QUEUED') AS queued,
 -- An operator action or a watchdog heal, in the event log.
 -- $1 type, $2 payload
 INSERT INTO events (type, payload) VALUES ($1, $2::jsonb) RETURNING seq;
+
+-- name: create_token
+-- A token made through the admin API, and its token_created event, in one statement.
+-- $1 id, $2 name, $3 role, $4 sha256, $5 actor
+WITH t AS (
+  INSERT INTO api_tokens (id, name, role, token_sha256, origin, created_by)
+  VALUES ($1, $2, $3, $4, 'created', $5)
+  RETURNING id, name, role, origin, created_by, created_at
+), e AS (
+  INSERT INTO events (type, payload)
+  SELECT 'token_created', jsonb_build_object('token_id', t.id, 'name', t.name, 'role', t.role, 'actor', $5)
+    FROM t
+)
+SELECT id::text AS id, name, role, origin, created_by, created_at, NULL::timestamptz AS revoked_at,
+       NULL::text AS revoked_by
+  FROM t;
+
+-- name: list_tokens
+SELECT id::text AS id, name, role, origin, created_by, created_at, revoked_at, revoked_by
+  FROM api_tokens
+ ORDER BY created_at, id;
+
+-- name: revoke_token
+-- Revokes a live token and appends token_revoked; no row when the token does not exist or was revoked already.
+-- $1 id, $2 actor
+WITH t AS (
+  UPDATE api_tokens SET revoked_at = now(), revoked_by = $2
+   WHERE id = $1 AND revoked_at IS NULL
+  RETURNING id, name, role, origin, created_by, created_at, revoked_at, revoked_by
+), e AS (
+  INSERT INTO events (type, payload)
+  SELECT 'token_revoked', jsonb_build_object('token_id', t.id, 'name', t.name, 'role', t.role, 'actor', $2)
+    FROM t
+)
+SELECT id::text AS id, name, role, origin, created_by, created_at, revoked_at, revoked_by FROM t;
+
+-- name: get_token
+-- $1 id
+SELECT id::text AS id, name, role, origin, created_by, created_at, revoked_at, revoked_by
+  FROM api_tokens
+ WHERE id = $1;
+
+-- name: ensure_join_token
+-- REACH_RUNNER_JOIN_TOKEN's hash as a runner token (idempotent; a revoked one stays revoked).
+-- $1 id, $2 sha256
+INSERT INTO api_tokens (id, name, role, token_sha256, origin, created_by)
+VALUES ($1, 'REACH_RUNNER_JOIN_TOKEN', 'runner', $2, 'environment', 'orchestrator start')
+ON CONFLICT DO NOTHING
+RETURNING id;
+
+-- name: record_runner_refusal
+-- $1 runner id, $2 reason, $3 address
+INSERT INTO runner_refusals AS r (runner_id, reason, last_address)
+VALUES ($1, $2, $3)
+ON CONFLICT (runner_id, reason)
+DO UPDATE SET refusals = r.refusals + 1, last_at = now(), last_address = excluded.last_address;
+
+-- name: list_runner_refusals
+SELECT runner_id, reason, last_address, refusals, first_at, last_at
+  FROM runner_refusals
+ ORDER BY last_at DESC
+ LIMIT 500;

@@ -7,7 +7,8 @@
 -- A requeue of a dead letter ($7: the quarantined job) links the new run to it and appends a
 -- dead_letter_requeued event naming who asked ($8) and why ($9); the dead letter itself is never changed.
 -- $1 run id, $2 name, $3 idempotency key (nullable), $4 fingerprint, $5 jobs jsonb [{job_id, spec}], $6 now,
--- $7 requeue of job id (nullable), $8 actor (requeues), $9 reason (requeues, nullable)
+-- $7 requeue of job id (nullable), $8 actor (requeues), $9 reason (requeues, nullable),
+-- $10 the submitting token's id (nullable: auth off)
 WITH run AS (
   INSERT INTO runs (id, name, idempotency_key, fingerprint, job_count, created_at, requeue_of)
   VALUES ($1, $2, $3, $4, jsonb_array_length($5::jsonb), coalesce($6::timestamptz, now()), $7::uuid)
@@ -21,11 +22,15 @@ WITH run AS (
          run.created_at, run.created_at
     FROM run, jsonb_array_elements($5::jsonb) AS j
   RETURNING 1
+), submitter AS (
+  INSERT INTO run_submitters (run_id, token_id)
+  SELECT run.id, $10::uuid FROM run WHERE $10::uuid IS NOT NULL
 ), event AS (
   INSERT INTO events (type, run_id, payload, at)
   SELECT 'run_submitted', run.id,
          jsonb_build_object('run_id', run.id, 'name', $2::text, 'idempotency_key', $3::text,
-                            'fingerprint', $4::text, 'jobs', $5::jsonb, 'requeue_of', $7::uuid),
+                            'fingerprint', $4::text, 'jobs', $5::jsonb, 'requeue_of', $7::uuid)
+           || CASE WHEN $10::uuid IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('submitted_by', $10::uuid) END,
          run.created_at
     FROM run
   UNION ALL
@@ -143,3 +148,8 @@ SELECT r.id,
 
 -- name: run_state
 SELECT state FROM run_states WHERE run_id = $1;
+
+-- name: run_submitter
+-- The token a run was submitted with; no row when it was submitted with auth off. Also no row for an unknown run.
+-- $1 run id
+SELECT r.id, s.token_id FROM runs r LEFT JOIN run_submitters s ON s.run_id = r.id WHERE r.id = $1;

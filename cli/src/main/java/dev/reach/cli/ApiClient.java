@@ -23,10 +23,12 @@ public final class ApiClient {
   static final int MAX_ERROR_BODY = 64 * 1024;
 
   private final String base;
+  private final String token;
   private final HttpClient http;
 
-  private ApiClient(String base) {
+  private ApiClient(String base, String token) {
     this.base = base;
+    this.token = token;
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(CONNECT_TIMEOUT)
@@ -36,6 +38,14 @@ public final class ApiClient {
 
   /** A client for {@code url} ({@code http(s)://host[:port][/prefix]}); a malformed URL is a usage error. */
   public static ApiClient create(String url) {
+    return create(url, null);
+  }
+
+  /**
+   * A client for {@code url} that sends {@code token} (nullable) as {@code Authorization: Bearer} with
+   * every request that does not name its own.
+   */
+  public static ApiClient create(String url, String token) {
     String u = url == null ? "" : url.strip();
     while (u.endsWith("/")) {
       u = u.substring(0, u.length() - 1);
@@ -49,7 +59,7 @@ public final class ApiClient {
     } catch (URISyntaxException e) {
       throw new CliException(ExitCodes.USAGE, "--api " + url + ": not an http:// or https:// URL");
     }
-    return new ApiClient(u);
+    return new ApiClient(u, token);
   }
 
   public String base() {
@@ -65,13 +75,14 @@ public final class ApiClient {
 
   public JsonReply getJson(String path, Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();
-    headers.forEach(b::header);
+    headers(b, headers);
     return json(b, path, REQUEST_TIMEOUT);
   }
 
   /** A GET whose JSON body is wanted whatever the status (a health endpoint answers 503 with its report). */
   public JsonReply getJsonAnyStatus(String path) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET().header("Accept", "application/json");
+    headers(b, Map.of());
     HttpResponse<String> r = send(b, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), REQUEST_TIMEOUT);
     try {
       return new JsonReply(r.statusCode(), new JsonObject(r.body()));
@@ -89,7 +100,7 @@ public final class ApiClient {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    headers.forEach(b::header);
+    headers(b, headers);
     return json(b, path, timeout);
   }
 
@@ -101,7 +112,7 @@ public final class ApiClient {
   /** As {@link #stream(String)}, with request headers (such as {@code Authorization}). */
   public InputStream stream(String path, Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();
-    headers.forEach(b::header);
+    headers(b, headers);
     // the timeout runs until the response's head: a long stream (an export, a followed log) is not cut by it
     HttpResponse<InputStream> r = send(b, HttpResponse.BodyHandlers.ofInputStream(), REQUEST_TIMEOUT);
     if (r.statusCode() / 100 != 2) {
@@ -112,6 +123,13 @@ public final class ApiClient {
       }
     }
     return r.body();
+  }
+
+  private void headers(HttpRequest.Builder b, Map<String, String> headers) {
+    headers.forEach(b::header);
+    if (token != null && headers.keySet().stream().noneMatch("Authorization"::equalsIgnoreCase)) {
+      b.header("Authorization", "Bearer " + token);
+    }
   }
 
   private JsonReply json(HttpRequest.Builder b, String path, Duration timeout) {

@@ -1,14 +1,24 @@
 package dev.reach.cli;
 
+import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** {@code --api URL} for the client commands; default {@code $REACH_API}, else {@code http://localhost:8080}. */
+/**
+ * {@code --api URL} and {@code --token T} for the client commands: the hub's URL (default {@code $REACH_API},
+ * else {@code http://localhost:8080}) and the API token sent with every request (default {@code $REACH_TOKEN},
+ * else {@code $REACH_ADMIN_TOKEN}; never printed). With auth on, reads need a viewer token, submitting and
+ * cancelling a submitter token, the admin commands an admin token.
+ */
 public final class ApiOptions {
   static final String DEFAULT_API = "http://localhost:8080";
 
   @Option(names = "--api", paramLabel = "URL",
       description = "The hub's base URL (default: $REACH_API, else " + DEFAULT_API + ").")
   String api;
+
+  @Option(names = "--token", paramLabel = "TOKEN",
+      description = "An API token, sent as Authorization: Bearer (default: $REACH_TOKEN, else $REACH_ADMIN_TOKEN).")
+  String token;
 
   public String resolve(Cli cli) {
     if (api != null && !api.isBlank()) {
@@ -19,6 +29,30 @@ public final class ApiOptions {
   }
 
   public ApiClient client(Cli cli) {
-    return ApiClient.create(resolve(cli));
+    return ApiClient.create(resolve(cli), token(cli));
+  }
+
+  /** The token given, else {@code $REACH_TOKEN}, else {@code $REACH_ADMIN_TOKEN}; null when none. */
+  public String token(Cli cli) {
+    if (token != null && !token.isBlank()) {
+      return token.strip();
+    }
+    for (String name : new String[] {"REACH_TOKEN", "REACH_ADMIN_TOKEN"}) {
+      String env = cli.env().get(name);
+      if (env != null && !env.isBlank()) {
+        return env.strip();
+      }
+    }
+    return null;
+  }
+
+  /** The authorization header for the admin API; without a token a usage error (exit 2). */
+  public Map<String, String> adminHeaders(Cli cli) {
+    String t = token(cli);
+    if (t == null) {
+      throw new CliException(ExitCodes.USAGE, "the admin API needs an admin token: pass --token or set REACH_TOKEN"
+          + " or REACH_ADMIN_TOKEN");
+    }
+    return Map.of("Authorization", "Bearer " + t);
   }
 }

@@ -39,7 +39,6 @@ public final class AuditExportCommand implements Callable<Integer> {
 
   @Mixin ApiOptions api;
 
-  @Mixin AdminTokenOptions token;
 
   public AuditExportCommand(Cli cli) {
     this.cli = cli;
@@ -63,7 +62,7 @@ public final class AuditExportCommand implements Callable<Integer> {
     long lines = 0;
     boolean ended = false;
     Writer out = new BufferedWriter(new OutputStreamWriter(cli.out(), StandardCharsets.UTF_8), 64 * 1024);
-    try (InputStream in = client.stream(path.toString(), token.headers(cli));
+    try (InputStream in = client.stream(path.toString(), api.adminHeaders(cli));
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024)) {
       String line;
       while ((line = reader.readLine()) != null) {

@@ -32,7 +32,6 @@ public final class DeadLetterRequeueCommand implements Callable<Integer> {
   String reason;
 
   @Mixin ApiOptions api;
-  @Mixin AdminTokenOption token;
 
   public DeadLetterRequeueCommand(Cli cli) {
     this.cli = cli;
@@ -40,7 +39,7 @@ public final class DeadLetterRequeueCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String admin = token.resolve(cli);
+    String admin = api.token(cli);
     String path = (admin == null ? "/api/v1" : "/admin/api") + "/dead-letters/" + ApiClient.segment(jobId) + "/requeue";
     byte[] body = reason == null ? new byte[0] : new JsonObject().put("reason", reason).toBuffer().getBytes();
     JsonObject r = api.client(cli)

@@ -32,6 +32,11 @@ public final class DevCommand implements Callable<Integer> {
   int slots = 2;
   int runners = 2;
 
+  @Option(names = "--auth",
+      description = "Turn auth on as in a deployment: every API request needs a token with a role; REACH_ADMIN_TOKEN"
+          + " (if set) is the first admin token, else one is generated and printed once. Default: off.")
+  boolean auth;
+
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "Keep the database, artifacts and runner state here across restarts (default: a fresh temporary directory removed at exit).")
   Path dataDir;
@@ -69,7 +74,7 @@ public final class DevCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     LocalCluster.Options options = LocalCluster.options()
-        .env(cli.env()).port(port).slots(slots).runners(runners).dataDir(dataDir);
+        .env(cli.env()).port(port).slots(slots).runners(runners).dataDir(dataDir).auth(auth);
     StopSignal stop = cli.stopSignals().get();
     try {
       LocalCluster cluster;
@@ -87,6 +92,14 @@ public final class DevCommand implements Callable<Integer> {
         cli.out().printf("Runners: %s; artifact store %s. Ctrl-C stops.%n",
             cluster.runnerCount() == 0 ? "none" : cluster.runnerCount() + " with " + slots + " slots each",
             cluster.artifactStoreUrl());
+        if (auth) {
+          cli.out().printf("Auth: ON. Every API request needs 'Authorization: Bearer <token>'; make tokens with"
+              + " 'reachctl token create --name N --role viewer|submitter|admin' (an admin token: %s).%n",
+              cli.env().get("REACH_ADMIN_TOKEN") == null ? "the one printed above" : "REACH_ADMIN_TOKEN");
+        } else {
+          cli.out().println("WARNING: AUTH IS OFF. Anyone who can reach http://127.0.0.1:" + p + " can submit"
+              + " commands that run as this user; the admin API still needs an admin token. Use --auth to turn it on.");
+        }
         cli.out().flush();
         stop.await();
         LOG.info(stop.reason() + ": stopping local mode");

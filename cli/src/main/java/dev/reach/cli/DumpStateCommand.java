@@ -29,7 +29,6 @@ public final class DumpStateCommand implements Callable<Integer> {
   boolean json;
 
   @Mixin ApiOptions api;
-  @Mixin AdminTokenOption token;
 
   public DumpStateCommand(Cli cli) {
     this.cli = cli;
@@ -38,7 +37,7 @@ public final class DumpStateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JsonObject state = api.client(cli).getJson("/admin/api/runs/" + ApiClient.segment(runId) + "/state",
-        token.required(cli)).body();
+        api.adminHeaders(cli)).body();
     cli.out().print(json ? state.encodePrettily() + System.lineSeparator() : StateText.render(state));
     return ExitCodes.OK;
   }

@@ -219,11 +219,23 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** A join token for local mode's own runners, new for every start (never printed; only its hash is stored). */
+  private static String localJoinToken() {
+    byte[] bytes = new byte[24];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return "reach_local_" + java.util.HexFormat.of().formatHex(bytes);
+  }
+
   /** The configurations of the services, all validated (a bad value throws {@link ConfigException}). */
   static ServiceConfigs configs(Options o, Path dataDir, String clusterName, String dbUrl, int clusterPort) {
     Map<String, String> base = new HashMap<>(o.env);
     base.putAll(o.overrides);
     base.put("REACH_DB_URL", dbUrl);
+    // local mode: auth off unless asked for; with auth on, its own runners join with a join token of its own
+    base.put("REACH_AUTH", String.valueOf(o.auth));
+    if (o.auth && (base.get("REACH_RUNNER_JOIN_TOKEN") == null || base.get("REACH_RUNNER_JOIN_TOKEN").isBlank())) {
+      base.put("REACH_RUNNER_JOIN_TOKEN", localJoinToken());
+    }
     base.put("REACH_CLUSTER_NAME", clusterName);
     base.put("REACH_CLUSTER_HOST", LOOPBACK);
     base.put("REACH_CLUSTER_PUBLIC_HOST", LOOPBACK);
@@ -395,6 +407,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private final Map<String, String> postgresConfig = new LinkedHashMap<>();
     private int port = 8080;
+    private boolean auth;
     private int slots = 2;
     private int runners = 2;
     private int postgresPort;
@@ -412,6 +425,15 @@ public final class LocalCluster implements AutoCloseable {
     /** A {@code REACH_*} value for every service, over the base environment (local-mode settings still win). */
     public Options set(String name, String value) {
       overrides.put(name, value);
+      return this;
+    }
+
+    /**
+     * Auth on (API tokens with roles, runner join tokens) as in a deployment; default off, as local mode
+     * is for one person on one machine.
+     */
+    public Options auth(boolean on) {
+      this.auth = on;
       return this;
     }
 

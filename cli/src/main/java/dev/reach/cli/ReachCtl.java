@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
       DebugCommand.class,
       AuditCommand.class,
       dev.reach.cli.drill.DrillCommand.class,
+      dev.reach.cli.token.TokenCommand.class,
       CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

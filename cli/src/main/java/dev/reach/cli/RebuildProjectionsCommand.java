@@ -40,7 +40,6 @@ public final class RebuildProjectionsCommand implements Callable<Integer> {
   boolean json;
 
   @Mixin ApiOptions api;
-  @Mixin AdminTokenOption token;
 
   public RebuildProjectionsCommand(Cli cli) {
     this.cli = cli;
@@ -56,7 +55,7 @@ public final class RebuildProjectionsCommand implements Callable<Integer> {
       body.put("reason", reason);
     }
     JsonObject report = api.client(cli).postJson("/admin/api/projections/rebuild", body.toBuffer().getBytes(),
-        token.required(cli), TIMEOUT).body();
+        api.adminHeaders(cli), TIMEOUT).body();
     if (json) {
       cli.out().println(report.encodePrettily());
     } else {

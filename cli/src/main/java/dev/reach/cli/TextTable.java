@@ -4,16 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Left-aligned columns separated by two spaces; the last column is not padded. */
-final class TextTable {
+public final class TextTable {
   private final List<String[]> rows = new ArrayList<>();
   private final int columns;
 
-  TextTable(String... header) {
+  public TextTable(String... header) {
     this.columns = header.length;
     rows.add(header);
   }
 
-  TextTable row(Object... cells) {
+  public TextTable row(Object... cells) {
     String[] r = new String[columns];
     for (int i = 0; i < columns; i++) {
       Object v = i < cells.length ? cells[i] : null;
@@ -23,7 +23,7 @@ final class TextTable {
     return this;
   }
 
-  String render() {
+  public String render() {
     int[] width = new int[columns];
     for (String[] r : rows) {
       for (int i = 0; i < columns; i++) {

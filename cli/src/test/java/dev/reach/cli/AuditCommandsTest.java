@@ -203,8 +203,11 @@ class AuditCommandsTest {
   @Test
   void exportNeedsTheAdminToken() {
     CliHarness h = new CliHarness();
-    assertThat(h.run("audit", "export", "--api", cluster.apiUrl())).isEqualTo(1);
-    assertThat(h.err()).contains("error UNAUTHORIZED");
+    assertThat(h.run("audit", "export", "--api", cluster.apiUrl())).as("no token: a usage error").isEqualTo(2);
+    assertThat(h.err()).contains("needs an admin token").contains("--token");
+    CliHarness wrong = new CliHarness();
+    assertThat(wrong.run("audit", "export", "--api", cluster.apiUrl(), "--token", "not-the-admin-token-0123")).isEqualTo(1);
+    assertThat(wrong.err()).contains("error UNAUTHORIZED");
     CliHarness withFlag = new CliHarness();
     assertThat(withFlag.run("audit", "export", "--api", cluster.apiUrl(), "--token", TOKEN, "--since", "3"))
         .as(withFlag.err()).isEqualTo(0);

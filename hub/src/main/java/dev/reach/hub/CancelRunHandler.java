@@ -14,6 +14,7 @@ final class CancelRunHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String id = RunIds.require(ctx.pathParam("id"));
-    orchestrator.cancelRun(id).onSuccess(reply -> JsonResponses.send(ctx, 200, reply)).onFailure(ctx::fail);
+    ApiRole role = ctx.get(TokenAuth.ROLE);
+    orchestrator.cancelRun(id, role == null ? null : role.wire(), ctx.get(TokenAuth.TOKEN_ID)).onSuccess(reply -> JsonResponses.send(ctx, 200, reply)).onFailure(ctx::fail);
   }
 }

@@ -30,11 +30,7 @@ final class DrillEventHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     JsonObject body = JsonBody.object(ctx);
-    for (String f : body.fieldNames()) {
-      if (!FIELDS.contains(f)) {
-        throw invalid(f, "unknown field '" + f + "'; allowed: " + FIELDS);
-      }
-    }
+    JsonBody.requireOnly(body, FIELDS);
     if (!(body.getValue("type") instanceof String type) || !TYPES.contains(type)) {
       throw invalid("type", "field 'type' must be one of " + TYPES);
     }
@@ -49,7 +45,7 @@ final class DrillEventHandler implements Handler<RoutingContext> {
     if (d.encode().length() > MAX_DETAIL_CHARS) {
       throw invalid("detail", "field 'detail' must encode to at most " + MAX_DETAIL_CHARS + " characters");
     }
-    payload.put("detail", d).put("actor", (String) ctx.get(AdminAuth.PRINCIPAL));
+    payload.put("detail", d).put("actor", (String) ctx.get(TokenAuth.PRINCIPAL));
     orchestrator.appendDrillEvent(type, payload)
         .onSuccess(reply -> JsonResponses.send(ctx, 201, reply))
         .onFailure(ctx::fail);

@@ -27,7 +27,7 @@ final class HubHttpVerticle extends VerticleBase {
   private final ArtifactStoreClient artifacts;
   private final Lifecycle lifecycle;
   private final int port;
-  private final AdminAuth adminAuth;
+  private final TokenAuth auth;
   private final Supplier<JsonObject> worker;
   private final InFlightRequests inFlight = new InFlightRequests();
   private LogHandler logs;
@@ -35,10 +35,10 @@ final class HubHttpVerticle extends VerticleBase {
 
   /** {@code port} is a fixed port (see {@code ListenPort}), so a restarted worker joins the same one. */
   HubHttpVerticle(ReachNode node, OrchestratorClient orchestrator, ArtifactStoreClient artifacts, Lifecycle lifecycle,
-      int port, AdminAuth adminAuth, Supplier<JsonObject> worker) {
+      int port, TokenAuth auth, Supplier<JsonObject> worker) {
     this.node = node;
     this.port = port;
-    this.adminAuth = adminAuth;
+    this.auth = auth;
     this.worker = worker;
     this.orchestrator = orchestrator;
     this.artifacts = artifacts;
@@ -56,7 +56,8 @@ final class HubHttpVerticle extends VerticleBase {
         // once, so a stop closes a connection that never sent a request instead of waiting for it
         .setHttp2ClearTextEnabled(false);
     return vertx.createHttpServer(options)
-        .requestHandler(HubRouter.create(vertx, node, logs, orchestrator, lifecycle, inFlight, adminAuth, worker))
+        .invalidRequestHandler(InvalidRequests::handle)
+        .requestHandler(HubRouter.create(vertx, node, logs, orchestrator, lifecycle, inFlight, auth, worker))
         .listen()
         .onSuccess(s -> {
           server = s;

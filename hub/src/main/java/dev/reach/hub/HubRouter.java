@@ -23,41 +23,67 @@ final class HubRouter {
   static final String WORKER_COMPONENT = "hub.http";
 
   static Router create(Vertx vertx, ReachNode node, LogHandler logs, OrchestratorClient orchestrator,
-      Lifecycle lifecycle, InFlightRequests inFlight, AdminAuth adminAuth, Supplier<JsonObject> worker) {
+      Lifecycle lifecycle, InFlightRequests inFlight, TokenAuth auth, Supplier<JsonObject> worker) {
     long maxBody = node.config().maxBodyBytes();
     FailureHandler failures = new FailureHandler(maxBody);
+    JsonLimits jsonLimits = new JsonLimits(node.config().apiLimits().maxJsonDepth(),
+        node.config().apiLimits().maxJsonStringChars());
     ShutdownGate gate = new ShutdownGate(lifecycle);
     Router router = Router.router(vertx);
     router.route().handler(inFlight);
 
+    // Every /api/v1 route names the role it needs (viewer < submitter < admin). A route that reads a
+    // body reads it before the token is checked: the check is asynchronous and the body would be gone.
     // The body limit sits on the route that reads a body; a method-bound catch-all would turn unknown paths into 405.
     router.post("/api/v1/runs")
         .handler(gate)
         .handler(BodyHandler.create(false).setBodyLimit(maxBody))
+        .handler(jsonLimits)
+        .handler(auth.require(ApiRole.SUBMITTER))
+        .handler(QueryParams.only())
         .handler(new SubmitRunHandler(orchestrator));
-    router.get("/api/v1/runs").handler(new ListRunsHandler(orchestrator));
-    router.get("/api/v1/runs/:id").handler(new GetRunHandler(orchestrator));
-    router.post("/api/v1/runs/:id/cancel").handler(gate).handler(new CancelRunHandler(orchestrator));
-    router.get("/api/v1/runs/:id/jobs/:name/log").handler(logs);
-    router.get("/api/v1/runners").handler(new ListRunnersHandler(orchestrator));
-    router.get("/api/v1/dead-letters").handler(new ListDeadLettersHandler(orchestrator));
-    router.get("/api/v1/dead-letters/:jobId").handler(new GetDeadLetterHandler(orchestrator));
+    router.get("/api/v1/runs").handler(auth.require(ApiRole.VIEWER)).handler(QueryParams.only("state", "limit"))
+        .handler(new ListRunsHandler(orchestrator));
+    router.get("/api/v1/runs/:id").handler(auth.require(ApiRole.VIEWER)).handler(QueryParams.only())
+        .handler(new GetRunHandler(orchestrator));
+    router.post("/api/v1/runs/:id/cancel").handler(gate).handler(auth.require(ApiRole.SUBMITTER))
+        .handler(QueryParams.only()).handler(new CancelRunHandler(orchestrator));
+    router.get("/api/v1/runs/:id/jobs/:name/log").handler(auth.require(ApiRole.VIEWER))
+        .handler(QueryParams.only("attempt", "follow")).handler(logs);
+    router.get("/api/v1/runners").handler(auth.require(ApiRole.VIEWER)).handler(QueryParams.only())
+        .handler(new ListRunnersHandler(orchestrator));
+    router.get("/api/v1/dead-letters").handler(auth.require(ApiRole.VIEWER)).handler(QueryParams.only("limit"))
+        .handler(new ListDeadLettersHandler(orchestrator));
+    router.get("/api/v1/dead-letters/:jobId").handler(auth.require(ApiRole.VIEWER)).handler(QueryParams.only())
+        .handler(new GetDeadLetterHandler(orchestrator));
     router.post("/api/v1/dead-letters/:jobId/requeue").handler(gate)
         .handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
+        .handler(jsonLimits)
+        .handler(auth.require(ApiRole.ADMIN))
+        .handler(QueryParams.only())
         .handler(new RequeueDeadLetterHandler(orchestrator));
 
     // the admin API: nothing of it (not even which paths exist) without an admin token
-    // (a body is read before the token is checked: the check is asynchronous and the body would be gone)
-    router.post("/admin/api/*").handler(BodyHandler.create(false).setBodyLimit(16 * 1024));
-    router.route("/admin/api/*").handler(adminAuth);
-    router.get("/admin/api/system-status").handler(new SystemStatusHandler(node, orchestrator));
-    router.get("/admin/api/worker/status").handler(new WorkerStatusHandler(node, worker));
-    router.get("/admin/api/events").handler(new EventExportHandler(orchestrator));
-    router.post("/admin/api/worker/restart").handler(new WorkerRestartHandler(node, WORKER_COMPONENT, worker));
-    router.post("/admin/api/projections/rebuild").handler(new RebuildProjectionsHandler(orchestrator));
-    router.post("/admin/api/drill-events").handler(new DrillEventHandler(orchestrator));
-    router.get("/admin/api/runs/:id/state").handler(new RunStateHandler(orchestrator));
-    router.post("/admin/api/dead-letters/:jobId/requeue").handler(gate).handler(new RequeueDeadLetterHandler(orchestrator));
+    router.post("/admin/api/*").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(jsonLimits);
+    router.route("/admin/api/*").handler(auth.adminApi());
+    router.get("/admin/api/system-status").handler(QueryParams.only())
+        .handler(new SystemStatusHandler(node, orchestrator));
+    router.get("/admin/api/worker/status").handler(QueryParams.only()).handler(new WorkerStatusHandler(node, worker));
+    router.get("/admin/api/events").handler(QueryParams.only("run", "since"))
+        .handler(new EventExportHandler(orchestrator));
+    router.post("/admin/api/worker/restart").handler(QueryParams.only())
+        .handler(new WorkerRestartHandler(node, WORKER_COMPONENT, worker));
+    router.post("/admin/api/projections/rebuild").handler(QueryParams.only())
+        .handler(new RebuildProjectionsHandler(orchestrator));
+    router.post("/admin/api/drill-events").handler(QueryParams.only()).handler(new DrillEventHandler(orchestrator));
+    router.get("/admin/api/runs/:id/state").handler(QueryParams.only()).handler(new RunStateHandler(orchestrator));
+    router.post("/admin/api/dead-letters/:jobId/requeue").handler(gate).handler(QueryParams.only())
+        .handler(new RequeueDeadLetterHandler(orchestrator));
+    TokenHandlers tokens = new TokenHandlers(orchestrator);
+    router.post("/admin/api/tokens").handler(QueryParams.only()).handler(tokens::create);
+    router.get("/admin/api/tokens").handler(QueryParams.only()).handler(tokens::list);
+    router.post("/admin/api/tokens/:id/revoke").handler(QueryParams.only()).handler(tokens::revoke);
+    router.get("/admin/api/runner-refusals").handler(QueryParams.only()).handler(tokens::refusals);
 
     node.health().mount(router);
     ReachMetrics.of(vertx).mount(router);

@@ -80,7 +80,9 @@ public final class HubService {
     OrchestratorClient orchestrator = new OrchestratorClient(node.vertx(), timeoutMs, breakerSettings, node.clock());
     ArtifactStoreClient artifacts = new ArtifactStoreClient(node.vertx(), timeoutMs, breakerSettings, node.clock());
     List<Breaker> own = List.of(orchestrator.breaker(), artifacts.breaker());
-    AdminAuth adminAuth = new AdminAuth(orchestrator, cfg.adminToken(), node.clock());
+    TokenAuth auth = new TokenAuth(orchestrator, cfg.adminToken(), cfg.auth().enabled(), node.clock(),
+        cfg.apiLimits().rateLimited()
+            ? new RateLimiter(cfg.apiLimits().ratePerSecond(), cfg.apiLimits().rateBurst(), node.clock()) : null);
     int port;
     try {
       port = ListenPort.resolve(cfg.httpHost(), cfg.httpPort());
@@ -95,7 +97,7 @@ public final class HubService {
         .put("deployment_id", self.get() == null ? null : self.get().deploymentId())
         .put("instances", self.get() == null ? 0 : self.get().instances().size());
     VerticleSupervisor<HubHttpVerticle> http = new VerticleSupervisor<>(node.vertx(), HubRouter.WORKER_COMPONENT,
-        () -> new HubHttpVerticle(node, orchestrator, artifacts, lifecycle, port, adminAuth, worker),
+        () -> new HubHttpVerticle(node, orchestrator, artifacts, lifecycle, port, auth, worker),
         new DeploymentOptions(), cfg.watchdogStuckMs(), () -> null);
     self.set(http);
     return http.deploy()

@@ -1,5 +1,6 @@
 package dev.reach.hub;
 
+import dev.reach.shared.error.ErrorCode;
 import dev.reach.shared.error.ReachException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -26,6 +27,16 @@ final class JsonBody {
       return o;
     }
     throw notAnObject();
+  }
+
+  /** Refuses any field of {@code body} not in {@code allowed}, naming it ({@code INVALID_REQUEST}). */
+  static void requireOnly(JsonObject body, java.util.Set<String> allowed) {
+    for (String f : body.fieldNames()) {
+      if (!allowed.contains(f)) {
+        throw new ReachException(ErrorCode.INVALID_REQUEST, "unknown field '" + f + "'; allowed: "
+            + new java.util.TreeSet<>(allowed), f);
+      }
+    }
   }
 
   private static ReachException notAnObject() {

@@ -26,10 +26,13 @@ final class OrchestratorClient {
     return breaker;
   }
 
-  /** Replies {@code {"id", "created"}}. */
-  Future<JsonObject> submit(RunSpec spec, String idempotencyKey) {
-    return bus.request(Addresses.SUBMIT_RUN,
-        new JsonObject().put("spec", spec.toJson()).put("idempotency_key", idempotencyKey));
+  /** Replies {@code {"id", "created"}}; {@code submittedBy} (nullable: auth off) is the submitting token's id. */
+  Future<JsonObject> submit(RunSpec spec, String idempotencyKey, String submittedBy) {
+    JsonObject body = new JsonObject().put("spec", spec.toJson()).put("idempotency_key", idempotencyKey);
+    if (submittedBy != null) {
+      body.put("submitted_by", submittedBy);
+    }
+    return bus.request(Addresses.SUBMIT_RUN, body);
   }
 
   Future<JsonObject> getRun(String id) {
@@ -40,8 +43,34 @@ final class OrchestratorClient {
     return bus.request(Addresses.LIST_RUNS, new JsonObject().put("state", state).put("limit", limit));
   }
 
-  Future<JsonObject> cancelRun(String id) {
-    return bus.request(Addresses.CANCEL_RUN, new JsonObject().put("id", id));
+  /**
+   * Cancels a run for a caller with {@code role} and token {@code tokenId} (both null with auth off): a
+   * role below admin may cancel only the runs its token submitted.
+   */
+  Future<JsonObject> cancelRun(String id, String role, String tokenId) {
+    JsonObject body = new JsonObject().put("id", id);
+    if (role != null) {
+      body.put("actor_role", role).put("actor_token_id", tokenId);
+    }
+    return bus.request(Addresses.CANCEL_RUN, body);
+  }
+
+  /** Makes a token; the reply carries its value, once. */
+  Future<JsonObject> createToken(String name, String role, String actor) {
+    return bus.request(Addresses.ADMIN_TOKEN_CREATE, new JsonObject().put("name", name).put("role", role)
+        .put("actor", actor));
+  }
+
+  Future<JsonObject> listTokens() {
+    return bus.request(Addresses.ADMIN_TOKEN_LIST, new JsonObject());
+  }
+
+  Future<JsonObject> revokeToken(String id, String actor) {
+    return bus.request(Addresses.ADMIN_TOKEN_REVOKE, new JsonObject().put("id", id).put("actor", actor));
+  }
+
+  Future<JsonObject> runnerRefusals() {
+    return bus.request(Addresses.ADMIN_RUNNER_REFUSALS, new JsonObject());
   }
 
   Future<JsonObject> listRunners() {

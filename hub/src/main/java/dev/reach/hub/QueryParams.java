@@ -48,6 +48,30 @@ final class QueryParams {
     throw invalid(name, "query parameter '" + name + "' must be true or false");
   }
 
+  /**
+   * A route handler refusing any query parameter not in {@code allowed} ({@code INVALID_REQUEST} naming
+   * it): every endpoint's query is as strict as its body.
+   */
+  static io.vertx.core.Handler<RoutingContext> only(String... allowed) {
+    java.util.Set<String> names = java.util.Set.of(allowed);
+    String list = names.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(names));
+    return ctx -> {
+      io.vertx.core.MultiMap params;
+      try {
+        params = ctx.queryParams();
+      } catch (IllegalArgumentException e) {
+        throw new ReachException(ErrorCode.INVALID_REQUEST, "malformed query string (bad percent-encoding)");
+      }
+      for (String name : params.names()) {
+        if (!names.contains(name)) {
+          String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
+          throw invalid(shown, "unknown query parameter '" + shown + "'; allowed: " + list);
+        }
+      }
+      ctx.next();
+    };
+  }
+
   static ReachException invalid(String name, String message) {
     return new ReachException(ErrorCode.INVALID_REQUEST, message, name);
   }

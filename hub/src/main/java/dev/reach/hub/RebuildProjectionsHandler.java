@@ -26,17 +26,13 @@ final class RebuildProjectionsHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     JsonObject body = JsonBody.object(ctx);
-    for (String f : body.fieldNames()) {
-      if (!FIELDS.contains(f)) {
-        throw new ReachException(ErrorCode.INVALID_REQUEST, "unknown field '" + f + "'; allowed: " + FIELDS, f);
-      }
-    }
+    JsonBody.requireOnly(body, FIELDS);
     Object dry = body.getValue("dry_run", false);
     if (!(dry instanceof Boolean dryRun)) {
       throw new ReachException(ErrorCode.INVALID_REQUEST, "field 'dry_run' must be true or false", "dry_run");
     }
     String reason = ReasonField.read(body, !dryRun, "say why the projections are rebuilt");
-    orchestrator.rebuildProjections(dryRun, ctx.get(AdminAuth.PRINCIPAL), ctx.get(AdminAuth.TOKEN_ID), reason)
+    orchestrator.rebuildProjections(dryRun, ctx.get(TokenAuth.PRINCIPAL), ctx.get(TokenAuth.TOKEN_ID), reason)
         .onSuccess(report -> JsonResponses.send(ctx, 200, report))
         .onFailure(ctx::fail);
   }

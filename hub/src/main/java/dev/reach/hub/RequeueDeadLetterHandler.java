@@ -22,18 +22,16 @@ final class RequeueDeadLetterHandler implements Handler<RoutingContext> {
     this.orchestrator = orchestrator;
   }
 
+  private static final java.util.Set<String> FIELDS = java.util.Set.of("reason");
+
   @Override
   public void handle(RoutingContext ctx) {
     String jobId = JobIds.require(ctx.pathParam("jobId"));
     io.vertx.core.buffer.Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
     JsonObject body = raw == null || raw.length() == 0 ? new JsonObject() : JsonBody.object(ctx);
-    for (String f : body.fieldNames()) {
-      if (!"reason".equals(f)) {
-        throw new ReachException(ErrorCode.INVALID_REQUEST, "unknown field '" + f + "'; allowed: [reason]", f);
-      }
-    }
+    JsonBody.requireOnly(body, FIELDS);
     String reason = ReasonField.read(body, false, "say why the job is requeued");
-    String actor = ctx.get(AdminAuth.PRINCIPAL);
+    String actor = ctx.get(TokenAuth.PRINCIPAL);
     orchestrator.requeueDeadLetter(jobId, actor, reason).onSuccess(reply -> respond(ctx, reply)).onFailure(ctx::fail);
   }
 

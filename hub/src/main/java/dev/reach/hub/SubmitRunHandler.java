@@ -24,7 +24,7 @@ final class SubmitRunHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     String key = IdempotencyKey.from(ctx.request());
     RunSpec spec = RunSpec.parse(JsonBody.object(ctx));
-    orchestrator.submit(spec, key).onSuccess(reply -> respond(ctx, reply)).onFailure(ctx::fail);
+    orchestrator.submit(spec, key, ctx.get(TokenAuth.TOKEN_ID)).onSuccess(reply -> respond(ctx, reply)).onFailure(ctx::fail);
   }
 
   private static void respond(RoutingContext ctx, JsonObject reply) {

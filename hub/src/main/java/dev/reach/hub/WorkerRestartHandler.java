@@ -36,11 +36,7 @@ final class WorkerRestartHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     JsonObject body = JsonBody.object(ctx);
-    for (String f : body.fieldNames()) {
-      if (!FIELDS.contains(f)) {
-        throw invalid(f, "unknown field '" + f + "'; allowed: " + FIELDS);
-      }
-    }
+    JsonBody.requireOnly(body, FIELDS);
     if (!(body.getValue("reason") instanceof String reason) || reason.isBlank()) {
       throw invalid("reason", "field 'reason' is required: say why the worker is restarted");
     }
@@ -55,7 +51,7 @@ final class WorkerRestartHandler implements Handler<RoutingContext> {
     if (!(comp instanceof String component) || component.isBlank()) {
       throw invalid("component", "field 'component' must be a component name");
     }
-    String principal = ctx.get(AdminAuth.PRINCIPAL);
+    String principal = ctx.get(TokenAuth.PRINCIPAL);
     if (acknowledged) {
       LOG.warning("manual restart of " + component + " requested by " + principal + " with acknowledge_blocked=true;"
           + " reason: " + reason);

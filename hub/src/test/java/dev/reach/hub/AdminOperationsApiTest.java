@@ -109,7 +109,7 @@ class AdminOperationsApiTest {
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(orchestrator.received(Addresses.REQUEUE_DEAD_LETTER)).containsExactly(
         new JsonObject().put("job_id", RunViews.JOB_ID).put("actor", "token:ops").put("reason", "fixed the poison input"),
-        new JsonObject().put("job_id", RunViews.JOB_ID).put("reason", "retry after the fix"),
-        new JsonObject().put("job_id", RunViews.JOB_ID));
+        new JsonObject().put("job_id", RunViews.JOB_ID).put("actor", "anonymous").put("reason", "retry after the fix"),
+        new JsonObject().put("job_id", RunViews.JOB_ID).put("actor", "anonymous"));
   }
 }

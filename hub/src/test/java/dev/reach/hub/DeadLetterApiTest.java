@@ -125,7 +125,7 @@ class DeadLetterApiTest {
     assertThat(r.status()).isEqualTo(201);
     assertThat(r.json()).isEqualTo(answer);
     assertThat(r.headers().get("Location")).isEqualTo("/api/v1/runs/" + NEW_RUN);
-    assertThat(orchestrator.received(Addresses.REQUEUE_DEAD_LETTER)).containsExactly(new JsonObject().put("job_id", JOB_ID));
+    assertThat(orchestrator.received(Addresses.REQUEUE_DEAD_LETTER)).containsExactly(new JsonObject().put("job_id", JOB_ID).put("actor", "anonymous"));
   }
 
   @Test

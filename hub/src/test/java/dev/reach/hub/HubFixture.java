@@ -54,6 +54,9 @@ final class HubFixture implements AutoCloseable {
   static HubFixture start(Map<String, String> extraEnv) {
     Map<String, String> env = new HashMap<>(extraEnv);
     env.put("REACH_HTTP_PORT", "0");
+    // these tests are about the API's behaviour, not who may call it (ApiRolesTest): the public API
+    // without tokens, as in local mode; the admin API still needs its token
+    env.putIfAbsent("REACH_AUTH", "false");
     Path stateDir;
     try {
       stateDir = Files.createTempDirectory("reach-hub-state");

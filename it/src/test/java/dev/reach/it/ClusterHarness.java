@@ -61,6 +61,7 @@ final class ClusterHarness implements AutoCloseable {
     env.put("REACH_LEASE_KILL_MARGIN_MS", String.valueOf(Math.min(1000, ttlMs / 3)));
     env.put("REACH_REAPER_INTERVAL_MS", "200");
     env.put("REACH_TEST_MODE", "true");
+    env.putAll(ItTokens.env()); // auth on, as deployed
     env.putAll(extra);
     return env;
   }

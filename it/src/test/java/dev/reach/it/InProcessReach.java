@@ -56,12 +56,24 @@ final class InProcessReach implements AutoCloseable {
     }
   }
 
+  /** Starts one more runner with these settings over the common ones (stopped at close). */
+  RunnerService addRunner(String id, Map<String, String> specific) {
+    Map<String, String> env = new HashMap<>(specific);
+    env.put("REACH_RUNNER_ID", id);
+    env.putIfAbsent("REACH_RUNNER_SLOTS", "2");
+    env.put("REACH_STATE_DIR", dir.resolve(id).toString());
+    RunnerService r = RunnerService.deploy(node(env)).await();
+    runners.add(r);
+    return r;
+  }
+
   private ReachNode node(Map<String, String> specific) {
     Map<String, String> env = new HashMap<>();
     env.put("REACH_DB_URL", dbUrl);
     env.put("REACH_HTTP_PORT", "0");
     env.put("REACH_TEST_MODE", "true");
     env.put("REACH_STATE_DIR", dir.resolve("state").toString()); // alert state and the like, removed with dir
+    env.putAll(ItTokens.env()); // auth on, as deployed
     env.putAll(extra);
     env.putAll(specific);
     return ReachNode.of(vertx, ReachConfig.from(env, 0));

@@ -25,12 +25,11 @@ import org.junit.jupiter.api.Test;
  * service in one JVM on the embedded Postgres, over real HTTP; plus the admin API's token contract.
  */
 class OperabilityScenariosTest {
-  static final String TOKEN = "admin-token-for-the-operability-tests";
+  static final String TOKEN = ItTokens.ADMIN;
   private InProcessReach reach;
 
   private InProcessReach start(Map<String, String> extra) throws Exception {
     Map<String, String> env = new HashMap<>(extra);
-    env.put("REACH_ADMIN_TOKEN", TOKEN);
     reach = new InProcessReach(1, 2, env);
     return reach;
   }

@@ -1,6 +1,7 @@
 package dev.reach.orchestrator;
 
 import dev.reach.orchestrator.admin.FirstAdminToken;
+import dev.reach.orchestrator.admin.RunnerAdmission;
 import dev.reach.orchestrator.api.AdminBusApi;
 import dev.reach.orchestrator.api.EventsBusApi;
 import dev.reach.orchestrator.api.OrchestratorApi;
@@ -141,10 +142,15 @@ public final class OrchestratorService {
     // a component waiting on the database is left to the database's breaker, not restarted
     Supplier<String> databaseDown = () -> db.breaker().isClosed() ? null
         : "database circuit breaker " + db.breaker().state();
+    AdminStore admin = new AdminStore(db);
+    RunnerAdmission admission = new RunnerAdmission(admin, cfg.auth().enabled(), node.clock());
+    if (!cfg.auth().enabled()) {
+      LOG.warning("REACH_AUTH is off: any runner on the event bus gets work, and the public API needs no token");
+    }
     VerticleSupervisor<LeaderVerticle> leaderSupervisor = new VerticleSupervisor<>(vertx, LEADER_COMPONENT, () -> {
       LeaderVerticle l = new LeaderVerticle(leases, leaderStore, outage, new LeaderVerticle.Settings(nodeId,
           cfg.reaperIntervalMs(), graceMs, guard, () -> System.nanoTime() / 1_000_000,
-          cfg.leaseTimings().outageRenewalTryMs()), leaderAlerts);
+          cfg.leaseTimings().outageRenewalTryMs()), leaderAlerts).admitting(admission);
       leader.set(l);
       return l;
     }, new DeploymentOptions(), cfg.watchdogStuckMs(), databaseDown);
@@ -153,7 +159,6 @@ public final class OrchestratorService {
         new SignalSampler.Settings(cfg.metricsSampleMs(), cfg.runnerAliveWindowMs()));
     DeadLetterStore deadLetters = new DeadLetterStore(db, runs);
     RunnerStore runners = new RunnerStore(db);
-    AdminStore admin = new AdminStore(db);
     // retention is off when REACH_RETENTION_MS is 0
     RetentionVerticle retention = cfg.retentionMs() <= 0 ? null : new RetentionVerticle(
         new RetentionStore(db, DbNow.DATABASE_CLOCK),
@@ -169,11 +174,14 @@ public final class OrchestratorService {
     VerticleSupervisor<OrchestratorApi> apiSupervisor = new VerticleSupervisor<>(vertx, API_COMPONENT,
         () -> new OrchestratorApi(runs, leases, runners, deadLetters, counters,
             () -> status(nodeId, leader.get(), retention, db, outage, counters, lifecycle, alerts)
-                .put("sealer", sealer == null ? new JsonObject().put("enabled", false) : sealer.describe())),
+                .put("sealer", sealer == null ? new JsonObject().put("enabled", false) : sealer.describe()),
+            admission),
         new DeploymentOptions().setInstances(instances), cfg.watchdogStuckMs(), databaseDown);
     List<String> ids = new ArrayList<>();
     return Migrator.fromClasspath().migrateAtStart(vertx, db.pool(), cfg.dbConnectTimeoutMs() + cfg.dbStatementTimeoutMs() * 3, 10)
         .compose(n -> FirstAdminToken.ensure(admin, cfg.adminToken(), System.out))
+        .compose(v -> cfg.auth().runnerJoinToken() == null ? Future.<Boolean>succeededFuture(false)
+            : admin.ensureJoinToken(FirstAdminToken.sha256(cfg.auth().runnerJoinToken())))
         .compose(v -> apiSupervisor.deploy())
         .compose(id -> leaderSupervisor.deploy())
         .compose(id -> vertx.deployVerticle(new AdminBusApi(admin, cfg.runnerAliveWindowMs(), counters,

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * protocol is played on the event bus, and the alert webhook received by a local HTTP server.
  */
 class OrchestratorSignalsTest {
+  private static final String JOIN_TOKEN = "signals-test-join-token-0123";
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   @TempDir
@@ -74,7 +75,8 @@ class OrchestratorSignalsTest {
         "REACH_REAPER_INTERVAL_MS", "100",
         "REACH_METRICS_SAMPLE_MS", "100",
         "REACH_ALERT_WEBHOOK_URL", "http://127.0.0.1:" + receiver.actualPort() + "/alerts",
-        "REACH_RETENTION_MS", "0"));
+        "REACH_RETENTION_MS", "0",
+        "REACH_RUNNER_JOIN_TOKEN", JOIN_TOKEN));
     ReachNode node = new ReachNode(vertx, cfg, Clock.systemUTC(), new HealthRegistry(vertx));
     orchestrator = OrchestratorService.deploy(node).await();
     HealthHttpServer health = new HealthHttpServer(node.health(), "127.0.0.1", 0);
@@ -103,8 +105,13 @@ class OrchestratorSignalsTest {
     return value(scrape(), series);
   }
 
+  /** Auth is on (the default): the test speaks for a runner that joined with the configured join token. */
+  private static io.vertx.core.eventbus.DeliveryOptions joined() {
+    return dev.reach.shared.bus.JoinCredential.forToken(JOIN_TOKEN).stamp(new io.vertx.core.eventbus.DeliveryOptions());
+  }
+
   private JsonObject request(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body).await().body();
+    return vertx.eventBus().<JsonObject>request(address, body, joined()).await().body();
   }
 
   @Test
@@ -151,7 +158,7 @@ class OrchestratorSignalsTest {
 
     // the late completion is refused as stale, and counted with its code
     CompletionReport late = new CompletionReport(lease.jobId(), lease.token(), "r1", 0, EndReason.EXIT_CODE, null);
-    var reply = vertx.eventBus().request(Addresses.COMPLETE, late.toJson());
+    var reply = vertx.eventBus().request(Addresses.COMPLETE, late.toJson(), joined());
     reply.otherwiseEmpty().await();
     assertThat(reply.cause()).isInstanceOf(ReplyException.class).hasMessageContaining("not current");
     String after = scrape();

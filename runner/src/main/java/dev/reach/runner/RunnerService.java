@@ -1,5 +1,6 @@
 package dev.reach.runner;
 
+import dev.reach.shared.bus.JoinCredential;
 import dev.reach.runner.disk.DiskGuard;
 import dev.reach.runner.exec.CompletionDelivery;
 import dev.reach.runner.exec.Execution;
@@ -96,8 +97,13 @@ public final class RunnerService {
     ExecutorService control = Executors.newSingleThreadExecutor(named("reach-runner-control-" + cfg.runnerId()));
     ExecutorService readers = Executors.newCachedThreadPool(named("reach-runner-io-" + cfg.runnerId()));
     ArtifactClient artifacts = new ArtifactClient(vertx, cfg.artifactUrl(), cfg.requestTimeoutMs(), Math.max(4, cfg.runnerSlots()));
+    JoinCredential join = JoinCredential.forToken(cfg.auth().runnerJoinToken());
+    if (join == null) {
+      LOG.warning("REACH_RUNNER_JOIN_TOKEN is not set: orchestrators with auth on (the default) give this runner"
+          + " no work and record its refusals; make a join token with 'reachctl token create --role runner'");
+    }
     OrchestratorClient orchestrator = new OrchestratorClient(vertx, cfg.requestTimeoutMs(),
-        cfg.leaseTimings().heartbeatTimeoutMs());
+        cfg.leaseTimings().heartbeatTimeoutMs(), join);
     WatcherClock clock = new UptimeClock();
     CompletionJournal journal = new CompletionJournal(stateDir, node.clock());
     GroupRecords groups = new GroupRecords(stateDir);

@@ -50,12 +50,15 @@ public final class BenchCommand implements Callable<Integer> {
   String command;
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** The benchmark runs with auth on, as a deployment does: every submission carries this admin token. */
+  private final String token = "bench-" + java.util.UUID.randomUUID();
 
   @Override
   public Integer call() throws Exception {
-    System.out.printf("Reach benchmark: local mode, %d runners x %d slots, command '%s', %d cores%n",
+    System.out.printf("Reach benchmark: local mode with auth on, %d runners x %d slots, command '%s', %d cores%n",
         runners, slots, command, Runtime.getRuntime().availableProcessors());
-    try (LocalCluster lc = LocalCluster.start(LocalCluster.options().port(0).runners(runners).slots(slots));
+    try (LocalCluster lc = LocalCluster.start(LocalCluster.options().port(0).runners(runners).slots(slots)
+            .auth(true).set("REACH_ADMIN_TOKEN", token));
         Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + lc.dbPort() + "/" + database(lc), "postgres", "postgres")) {
       String api = lc.apiUrl();
       long postmaster = postmasterPid(db);
@@ -160,7 +163,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   private String submit(String api, String body) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/runs"))
-        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+        .timeout(Duration.ofSeconds(30))
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 201) {
       throw new IllegalStateException("submit answered " + r.statusCode() + ": " + r.body());

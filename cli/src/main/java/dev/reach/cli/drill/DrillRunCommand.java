@@ -1,6 +1,5 @@
 package dev.reach.cli.drill;
 
-import dev.reach.cli.AdminTokenOption;
 import dev.reach.cli.ApiClient;
 import dev.reach.cli.ApiOptions;
 import dev.reach.cli.Cli;
@@ -74,7 +73,6 @@ public final class DrillRunCommand implements Callable<Integer> {
 
   @Mixin ApiOptions api;
 
-  @Mixin AdminTokenOption token;
 
   public DrillRunCommand(Cli cli) {
     this.cli = cli;
@@ -109,7 +107,7 @@ public final class DrillRunCommand implements Callable<Integer> {
     if (stopGrace < 0 || stopGrace > 3600) {
       throw usage("--stop-grace-seconds must be 0 to 3600");
     }
-    Map<String, String> admin = token.required(cli);
+    Map<String, String> admin = api.adminHeaders(cli);
     ApiClient client = api.client(cli);
     try {
       FaultInjector faults;

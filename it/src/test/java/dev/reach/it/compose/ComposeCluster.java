@@ -44,6 +44,7 @@ final class ComposeCluster implements AutoCloseable {
       "postgres", "orchestrator-1", "orchestrator-2", "hub", "artifact-store", "runner-1", "runner-2", "runner-3");
   /** The first admin token the cluster stores: the drills record their steps and read the audit log with it. */
   static final String ADMIN_TOKEN = "compose-it-admin-token-0123456789";
+  static final String JOIN_TOKEN = "compose-it-join-token-0123456789";
   /** The lease TTL of the test cluster: short, so a lost attempt is requeued within seconds. */
   static final long LEASE_TTL_MS = 6_000;
   private static final Duration HEALTHY_TIMEOUT = Duration.ofMinutes(5);
@@ -161,6 +162,7 @@ final class ComposeCluster implements AutoCloseable {
     env.put("REACH_LEASE_TTL_MS", Long.toString(LEASE_TTL_MS));
     env.put("REACH_TEST_MODE", "true");
     env.put("REACH_ADMIN_TOKEN", ADMIN_TOKEN);
+    env.put("REACH_RUNNER_JOIN_TOKEN", JOIN_TOKEN);
     env.put("REACH_HEALTH_INTERVAL", "2s");
     env.put("REACH_RUNNER_STOP_GRACE", "15s");
     env.put("REACH_DRAIN_TIMEOUT_MS", "5000");
@@ -257,7 +259,8 @@ final class ComposeCluster implements AutoCloseable {
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hubPort + path))
-        .timeout(Duration.ofSeconds(15)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        .timeout(Duration.ofSeconds(15)).header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** Submits a run with an idempotency key, retried on 503/504 or no answer as a careful client does; its id. */
@@ -269,6 +272,7 @@ final class ComposeCluster implements AutoCloseable {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hubPort + "/api/v1/runs"))
             .timeout(Duration.ofSeconds(15))
             .header("Content-Type", "application/json").header("Idempotency-Key", key)
+            .header("Authorization", "Bearer " + ADMIN_TOKEN)
             .POST(HttpRequest.BodyPublishers.ofString(run.encode())).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 201 || r.statusCode() == 200) {
           return new JsonObject(r.body()).getString("id");

@@ -87,6 +87,7 @@ final class DrillCluster implements AutoCloseable {
     env.put("REACH_REAPER_INTERVAL_MS", "200");
     env.put("REACH_REQUEST_TIMEOUT_MS", "3000");
     env.put("REACH_TEST_MODE", "true");
+    env.putAll(dev.reach.it.ItTokens.env()); // auth on, as deployed
     env.putAll(overrides);
     env.putAll(extra);
     return env;
@@ -197,7 +198,8 @@ final class DrillCluster implements AutoCloseable {
 
   HttpResponse<String> get(String path) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(api() + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+      return http.send(HttpRequest.newBuilder(URI.create(api() + path)).timeout(Duration.ofSeconds(10))
+          .header("Authorization", dev.reach.it.ItTokens.bearer()).GET().build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       return null;
@@ -214,7 +216,8 @@ final class DrillCluster implements AutoCloseable {
   HttpResponse<String> post(String path, String body, String idempotencyKey) {
     try {
       HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(api() + path)).timeout(Duration.ofSeconds(10))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+          .header("Content-Type", "application/json").header("Authorization", dev.reach.it.ItTokens.bearer())
+          .POST(HttpRequest.BodyPublishers.ofString(body));
       if (idempotencyKey != null) {
         req.header("Idempotency-Key", idempotencyKey);
       }

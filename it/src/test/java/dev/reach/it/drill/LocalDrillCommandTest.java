@@ -25,13 +25,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalDrillCommandTest {
-  private static final String TOKEN = "local-drill-admin-token-0123456789";
+  private static final String TOKEN = dev.reach.it.ItTokens.ADMIN;
 
   private DrillCluster cluster;
 
   @BeforeAll
   void start() throws Exception {
-    cluster = new DrillCluster(Map.of("REACH_ADMIN_TOKEN", TOKEN, "REACH_OUTAGE_RIDE_THROUGH_MS", "10000"));
+    cluster = new DrillCluster(Map.of("REACH_OUTAGE_RIDE_THROUGH_MS", "10000"));
     cluster.startRunners(4, "runner-a", "runner-b", "runner-c");
   }
 

@@ -6,8 +6,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.logging.Logger;
 
@@ -19,7 +17,6 @@ import java.util.logging.Logger;
  */
 public final class FirstAdminToken {
   private static final Logger LOG = Logger.getLogger(FirstAdminToken.class.getName());
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private FirstAdminToken() {}
 
@@ -32,9 +29,7 @@ public final class FirstAdminToken {
         return null;
       });
     }
-    byte[] bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
-    String token = "reach_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    String token = TokenValues.generate();
     return store.generateFirstToken(sha256(token)).map(made -> {
       if (made) {
         console.println();

@@ -1,5 +1,7 @@
 package dev.reach.orchestrator.api;
 
+import dev.reach.orchestrator.admin.FirstAdminToken;
+import dev.reach.orchestrator.admin.TokenValues;
 import dev.reach.orchestrator.store.AdminStore;
 import dev.reach.orchestrator.store.ProjectionRebuild;
 import dev.reach.orchestrator.store.ProjectionReport;
@@ -47,6 +49,11 @@ public final class AdminBusApi extends VerticleBase {
     dump = new RunStateDump(vertx, runState, askTimeoutMs);
     handlers = new BusHandlers(vertx, counters::requestError)
         .on(Addresses.ADMIN_TOKEN_VERIFY, this::verify)
+        .on(Addresses.ADMIN_TOKEN_CREATE, this::createToken)
+        .on(Addresses.ADMIN_TOKEN_LIST, body -> store.listTokens().map(arr -> new JsonObject().put("tokens", arr)))
+        .on(Addresses.ADMIN_TOKEN_REVOKE, this::revokeToken)
+        .on(Addresses.ADMIN_RUNNER_REFUSALS,
+            body -> store.runnerRefusals().map(arr -> new JsonObject().put("refusals", arr)))
         .on(Addresses.ADMIN_SYSTEM_FIGURES, body -> store.systemFigures(runnerWindowMs))
         .on(Addresses.ADMIN_AUDIT, this::audit)
         .on(Addresses.ADMIN_REBUILD_PROJECTIONS, this::rebuild)
@@ -71,6 +78,32 @@ public final class AdminBusApi extends VerticleBase {
         throw new ReachException(ErrorCode.UNAUTHORIZED, "unknown or revoked token");
       }
       return token;
+    });
+  }
+
+  /** Makes a token; the reply is the only place its value ever appears. */
+  private Future<JsonObject> createToken(JsonObject body) {
+    String name = Fields.string(body, "name");
+    String role = Fields.string(body, "role");
+    String actor = Fields.string(body, "actor");
+    String token = TokenValues.generate();
+    return store.createToken(name, role, FirstAdminToken.sha256(token), actor)
+        .map(row -> row.put("token", token));
+  }
+
+  private Future<JsonObject> revokeToken(JsonObject body) {
+    String id = Fields.string(body, "id");
+    UUID uuid;
+    try {
+      uuid = UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw new ReachException(ErrorCode.NOT_FOUND, "no token with id " + id, "id");
+    }
+    return store.revokeToken(uuid, Fields.string(body, "actor")).map(row -> {
+      if (row == null) {
+        throw new ReachException(ErrorCode.NOT_FOUND, "no token with id " + id, "id");
+      }
+      return row;
     });
   }
 

@@ -1,5 +1,6 @@
 package dev.reach.orchestrator.api;
 
+import dev.reach.orchestrator.admin.RunnerAdmission;
 import dev.reach.shared.bus.Fields;
 import dev.reach.shared.error.BusErrors;
 import dev.reach.shared.bus.ConsumerSet;
@@ -27,10 +28,24 @@ final class BusHandlers {
   }
 
   BusHandlers on(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    return register(address, RunnerAdmission.open(), handler);
+  }
+
+  /**
+   * Like {@link #on}, for the runner protocol: the message is handled only when {@code admission}
+   * admits its sender (a runner that joined); otherwise the refusal is the reply.
+   */
+  BusHandlers onRunner(String address, RunnerAdmission admission, Function<JsonObject, Future<JsonObject>> handler) {
+    return register(address, admission, handler);
+  }
+
+  private BusHandlers register(String address, RunnerAdmission admission,
+      Function<JsonObject, Future<JsonObject>> handler) {
     consumers.add(address, msg -> {
       Future<JsonObject> reply;
       try {
-        reply = handler.apply(Fields.body(msg.body()));
+        JsonObject body = Fields.body(msg.body());
+        reply = admission.admit(address, msg.headers(), body).compose(v -> handler.apply(body));
       } catch (RuntimeException e) {
         reply = Future.failedFuture(e);
       }

@@ -1,5 +1,6 @@
 package dev.reach.orchestrator.api;
 
+import dev.reach.orchestrator.admin.RunnerAdmission;
 import dev.reach.orchestrator.leader.Announcer;
 import dev.reach.orchestrator.store.DeadLetterStore;
 import dev.reach.orchestrator.store.LeaseStore;
@@ -42,11 +43,13 @@ public final class OrchestratorApi extends VerticleBase {
   private final DeadLetterStore deadLetters;
   private final ProtocolCounters counters;
   private final Supplier<JsonObject> status;
+  private final RunnerAdmission admission;
   private BusHandlers handlers;
   private Announcer announcer;
 
   public OrchestratorApi(RunStore runs, LeaseStore leases, RunnerStore runners, DeadLetterStore deadLetters,
-      ProtocolCounters counters, Supplier<JsonObject> status) {
+      ProtocolCounters counters, Supplier<JsonObject> status, RunnerAdmission admission) {
+    this.admission = admission;
     this.runs = runs;
     this.leases = leases;
     this.runners = runners;
@@ -64,11 +67,11 @@ public final class OrchestratorApi extends VerticleBase {
         .on(Addresses.LIST_RUNS, this::list)
         .on(Addresses.CANCEL_RUN, this::cancel)
         .on(Addresses.LIST_RUNNERS, body -> runners.list().map(arr -> new JsonObject().put("runners", arr)))
-        .on(Addresses.CLAIM, this::claim)
-        .on(Addresses.HEARTBEAT, this::heartbeat)
-        .on(Addresses.STARTED, this::started)
-        .on(Addresses.COMPLETE, this::complete)
-        .on(Addresses.RUNNER_RESTARTED, this::runnerRestarted)
+        .onRunner(Addresses.CLAIM, admission, this::claim)
+        .onRunner(Addresses.HEARTBEAT, admission, this::heartbeat)
+        .onRunner(Addresses.STARTED, admission, this::started)
+        .onRunner(Addresses.COMPLETE, admission, this::complete)
+        .onRunner(Addresses.RUNNER_RESTARTED, admission, this::runnerRestarted)
         .on(Addresses.LIST_DEAD_LETTERS, this::listDeadLetters)
         .on(Addresses.GET_DEAD_LETTER, body -> deadLetters.get(deadLetterId(body)))
         .on(Addresses.REQUEUE_DEAD_LETTER, this::requeue)
@@ -85,7 +88,8 @@ public final class OrchestratorApi extends VerticleBase {
   private Future<JsonObject> submit(JsonObject body) {
     RunSpec spec = RunSpec.parse(Fields.object(body, "spec"));
     String key = Fields.optString(body, "idempotency_key");
-    return runs.submit(spec, key).map(s -> {
+    UUID submittedBy = optionalUuid(body, "submitted_by");
+    return runs.submit(spec, key, null, submittedBy).map(s -> {
       if (s.created()) {
         announcer.workAvailable();
       }
@@ -108,15 +112,41 @@ public final class OrchestratorApi extends VerticleBase {
     return runs.list(filter, n).map(arr -> new JsonObject().put("runs", arr));
   }
 
+  /**
+   * Cancels a run. A request that names the caller's role ({@code actor_role}, from the hub with auth
+   * on) other than admin may cancel only a run submitted with the same token ({@code actor_token_id}).
+   */
   private Future<JsonObject> cancel(JsonObject body) {
     UUID id = runId(body);
-    return runs.cancel(id).compose(c -> {
+    String role = Fields.optString(body, "actor_role");
+    UUID actor = optionalUuid(body, "actor_token_id");
+    Future<Void> allowed = role == null || "admin".equals(role) ? Future.succeededFuture()
+        : runs.submitter(id).map(owner -> {
+          if (owner.isEmpty() || !owner.get().equals(actor)) {
+            throw new ReachException(ErrorCode.FORBIDDEN, "run " + id + " was not submitted with this token;"
+                + " a " + role + " token may cancel only its own runs");
+          }
+          return null;
+        });
+    return allowed.compose(v -> runs.cancel(id)).compose(c -> {
       if (!c.killTokens().isEmpty()) {
         announcer.killAttempts(c.killTokens());
       }
       return runs.state(id).map(state -> new JsonObject()
           .put("id", id.toString()).put("state", state).put("cancelled_jobs", c.cancelledJobs()));
     });
+  }
+
+  private static UUID optionalUuid(JsonObject body, String field) {
+    String v = Fields.optString(body, field);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return UUID.fromString(v);
+    } catch (IllegalArgumentException e) {
+      throw new ReachException(ErrorCode.MALFORMED_MESSAGE, "field '" + field + "' must be a UUID", field);
+    }
   }
 
   private Future<JsonObject> claim(JsonObject body) {

@@ -1,5 +1,6 @@
 package dev.reach.orchestrator.leader;
 
+import dev.reach.orchestrator.admin.RunnerAdmission;
 import dev.reach.orchestrator.store.LeaderStore;
 import dev.reach.orchestrator.store.LeaseStore;
 import dev.reach.shared.bus.Addresses;
@@ -7,6 +8,8 @@ import dev.reach.shared.cluster.ClusterMerges;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import dev.reach.shared.error.BusErrors;
 import java.util.function.LongSupplier;
 
 /**
@@ -30,6 +33,7 @@ public final class LeaderVerticle extends VerticleBase implements Leadership.Lis
   private LeaderDuties duties;
   private OutageHeartbeats outageHeartbeats;
   private MessageConsumer<Object> outageConsumer;
+  private RunnerAdmission admission = RunnerAdmission.open();
   private final Runnable rejoin = this::rejoined;
   private long timer = -1;
   private boolean stopped;
@@ -80,6 +84,12 @@ public final class LeaderVerticle extends VerticleBase implements Leadership.Lis
     }
   }
 
+  /** Outage heartbeats are served only to runners {@code admission} admits (default: everyone). */
+  public LeaderVerticle admitting(RunnerAdmission admission) {
+    this.admission = admission;
+    return this;
+  }
+
   public boolean leading() {
     return leadership != null && leadership.epoch() != null;
   }
@@ -91,7 +101,12 @@ public final class LeaderVerticle extends VerticleBase implements Leadership.Lis
   @Override
   public void lockTaken() {
     if (outageConsumer == null) {
-      outageConsumer = vertx.eventBus().consumer(Addresses.OUTAGE_HEARTBEAT, outageHeartbeats::handle);
+      outageConsumer = vertx.eventBus().consumer(Addresses.OUTAGE_HEARTBEAT, msg -> {
+        JsonObject body = msg.body() instanceof JsonObject j ? j : null;
+        admission.admit(Addresses.OUTAGE_HEARTBEAT, msg.headers(), body)
+            .onSuccess(v -> outageHeartbeats.handle(msg))
+            .onFailure(t -> BusErrors.fail(msg, t));
+      });
     }
   }
 

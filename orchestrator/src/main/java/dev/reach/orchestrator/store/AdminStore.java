@@ -3,6 +3,7 @@ package dev.reach.orchestrator.store;
 import dev.reach.shared.db.Db;
 import dev.reach.shared.db.SqlFile;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -39,6 +40,68 @@ public final class AdminStore {
       }
       return null;
     });
+  }
+
+  /** Makes sure the configured join token's hash is a runner token; true when this call added it. */
+  public Future<Boolean> ensureJoinToken(String sha256) {
+    return db.query(SQL.get("ensure_join_token"), Tuple.of(UUID.randomUUID(), sha256)).map(rows -> rows.size() > 0);
+  }
+
+  /** Stores a new token's hash with its {@code token_created} event; answers the token's row (no hash). */
+  public Future<JsonObject> createToken(String name, String role, String sha256, String actor) {
+    return db.query(SQL.get("create_token"), Tuple.of(UUID.randomUUID(), name, role, sha256, actor))
+        .map(rows -> tokenRow(rows.iterator().next()));
+  }
+
+  /** Every token, live or revoked, oldest first (no hashes). */
+  public Future<JsonArray> listTokens() {
+    return db.query(SQL.get("list_tokens"), Tuple.tuple()).map(rows -> {
+      JsonArray out = new JsonArray();
+      rows.forEach(r -> out.add(tokenRow(r)));
+      return out;
+    });
+  }
+
+  /**
+   * Revokes a live token (with its {@code token_revoked} event). Answers the token as it now is;
+   * null when there is no such token. Revoking a revoked token answers it unchanged.
+   */
+  public Future<JsonObject> revokeToken(UUID id, String actor) {
+    return db.query(SQL.get("revoke_token"), Tuple.of(id, actor)).compose(rows -> {
+      for (Row r : rows) {
+        return Future.succeededFuture(tokenRow(r));
+      }
+      return db.query(SQL.get("get_token"), Tuple.of(id))
+          .map(again -> again.size() == 0 ? null : tokenRow(again.iterator().next()));
+    });
+  }
+
+  /** Counts one refused message of a runner that did not join. */
+  public Future<Void> recordRunnerRefusal(String runnerId, String reason, String address) {
+    return db.query(SQL.get("record_runner_refusal"), Tuple.of(runnerId, reason, address)).mapEmpty();
+  }
+
+  public Future<JsonArray> runnerRefusals() {
+    return db.query(SQL.get("list_runner_refusals"), Tuple.tuple()).map(rows -> {
+      JsonArray out = new JsonArray();
+      for (Row r : rows) {
+        out.add(new JsonObject().put("runner_id", r.getString("runner_id")).put("reason", r.getString("reason"))
+            .put("last_address", r.getString("last_address")).put("refusals", r.getLong("refusals"))
+            .put("first_at", r.getOffsetDateTime("first_at").toString())
+            .put("last_at", r.getOffsetDateTime("last_at").toString()));
+      }
+      return out;
+    });
+  }
+
+  private static JsonObject tokenRow(Row r) {
+    java.time.OffsetDateTime revoked = r.getOffsetDateTime("revoked_at");
+    return new JsonObject().put("id", r.getString("id")).put("name", r.getString("name"))
+        .put("role", r.getString("role")).put("origin", r.getString("origin"))
+        .put("created_by", r.getString("created_by"))
+        .put("created_at", r.getOffsetDateTime("created_at").toString())
+        .put("revoked_at", revoked == null ? null : revoked.toString())
+        .put("revoked_by", r.getString("revoked_by"));
   }
 
   public Future<JsonObject> systemFigures(long runnerWindowMs) {

@@ -38,14 +38,19 @@ public final class RunStore {
   }
 
   public Future<Submitted> submit(RunSpec spec, String idempotencyKey) {
-    return submit(spec, idempotencyKey, null);
+    return submit(spec, idempotencyKey, null, null);
+  }
+
+  public Future<Submitted> submit(RunSpec spec, String idempotencyKey, Requeue requeue) {
+    return submit(spec, idempotencyKey, requeue, null);
   }
 
   /**
    * A submission; {@code requeue} (nullable) is the dead-letter requeue it carries out: the
-   * quarantined job it retries, who asked and why (recorded in the {@code dead_letter_requeued} event).
+   * quarantined job it retries, who asked and why (recorded in the {@code dead_letter_requeued} event);
+   * {@code submittedBy} (nullable: auth off) is the id of the token it was submitted with, who may cancel it.
    */
-  public Future<Submitted> submit(RunSpec spec, String idempotencyKey, Requeue requeue) {
+  public Future<Submitted> submit(RunSpec spec, String idempotencyKey, Requeue requeue, UUID submittedBy) {
     UUID requeueOf = requeue == null ? null : requeue.jobId();
     UUID runId = UUID.randomUUID();
     JsonArray jobs = new JsonArray();
@@ -56,7 +61,8 @@ public final class RunStore {
     Tuple params = Tuple.tuple()
         .addUUID(runId).addString(spec.name()).addString(idempotencyKey).addString(fingerprint)
         .addValue(jobs).addOffsetDateTime(now.now()).addUUID(requeueOf)
-        .addString(requeue == null ? null : requeue.actor()).addString(requeue == null ? null : requeue.reason());
+        .addString(requeue == null ? null : requeue.actor()).addString(requeue == null ? null : requeue.reason())
+        .addUUID(submittedBy);
     return db.query(SQL.get("insert_run"), params).compose(rows -> {
       if (rows.size() == 1) {
         return Future.succeededFuture(new Submitted(rows.iterator().next().getUUID("id"), true));
@@ -101,6 +107,19 @@ public final class RunStore {
             .put("jobs", r.getInteger("job_count")));
       }
       return out;
+    });
+  }
+
+  /**
+   * The id of the token {@code runId} was submitted with; empty when it was submitted with auth off;
+   * fails {@code RUN_NOT_FOUND} for an unknown run.
+   */
+  public Future<java.util.Optional<UUID>> submitter(UUID runId) {
+    return db.query(SQL.get("run_submitter"), Tuple.of(runId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw new ReachException(ErrorCode.RUN_NOT_FOUND, "no run with id " + runId);
+      }
+      return java.util.Optional.ofNullable(rows.iterator().next().getUUID("token_id"));
     });
   }
 

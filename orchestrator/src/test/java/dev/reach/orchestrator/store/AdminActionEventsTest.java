@@ -1,5 +1,6 @@
 package dev.reach.orchestrator.store;
 
+import dev.reach.orchestrator.admin.RunnerAdmission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reach.orchestrator.api.AdminBusApi;
@@ -34,7 +35,7 @@ class AdminActionEventsTest {
         new ProjectionRebuild(f.db, ProjectionRebuild.Settings.DEFAULTS), new RunStateStore(f.db), 1_000)).await();
     LeaseStore leases = new LeaseStore(f.db, f.now, StoreFixture.TTL_MS);
     f.vertx.deployVerticle(new OrchestratorApi(f.runs, leases, new RunnerStore(f.db), new DeadLetterStore(f.db, f.runs),
-        counters, JsonObject::new)).await();
+        counters, JsonObject::new, RunnerAdmission.open())).await();
   }
 
   @AfterEach

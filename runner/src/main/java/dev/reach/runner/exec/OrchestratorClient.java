@@ -7,6 +7,7 @@ import dev.reach.shared.bus.CompletionOutcome;
 import dev.reach.shared.bus.CompletionReport;
 import dev.reach.shared.bus.Heartbeat;
 import dev.reach.shared.bus.HeartbeatAck;
+import dev.reach.shared.bus.JoinCredential;
 import dev.reach.shared.bus.RunnerRestarted;
 import dev.reach.shared.bus.StartedReport;
 import dev.reach.shared.error.BusErrors;
@@ -25,18 +26,24 @@ public final class OrchestratorClient {
   private final DeliveryOptions heartbeatOptions;
 
   public OrchestratorClient(Vertx vertx, long timeoutMs) {
-    this(vertx, timeoutMs, timeoutMs);
+    this(vertx, timeoutMs, timeoutMs, null);
   }
 
   /**
    * {@code heartbeatTimeoutMs} bounds heartbeats separately: a heartbeat that went to an
    * orchestrator that just died must fail early enough for a retry to reach another one before
    * the watchers' deadlines pass ({@link dev.reach.shared.bus.LeaseTimings#heartbeatTimeoutMs()}).
+   * {@code join} (null: none) goes with every message: orchestrators with auth on serve only runners
+   * that joined with a live join token.
    */
-  public OrchestratorClient(Vertx vertx, long timeoutMs, long heartbeatTimeoutMs) {
+  public OrchestratorClient(Vertx vertx, long timeoutMs, long heartbeatTimeoutMs, JoinCredential join) {
     this.vertx = vertx;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
-    this.heartbeatOptions = new DeliveryOptions().setSendTimeout(heartbeatTimeoutMs);
+    this.options = stamped(new DeliveryOptions().setSendTimeout(timeoutMs), join);
+    this.heartbeatOptions = stamped(new DeliveryOptions().setSendTimeout(heartbeatTimeoutMs), join);
+  }
+
+  private static DeliveryOptions stamped(DeliveryOptions options, JoinCredential join) {
+    return join == null ? options : join.stamp(options);
   }
 
   public Future<ClaimResponse> claim(ClaimRequest req) {

@@ -27,6 +27,14 @@ public final class Addresses {
   public static final String ORCHESTRATOR_STATUS = "reach.orchestrator.status";
   /** Admin: looks up an API token by its SHA-256 ({@code token_sha256}); answers id, name, role or NOT_FOUND. */
   public static final String ADMIN_TOKEN_VERIFY = "reach.orchestrator.admin.token.verify";
+  /** Admin: makes an API or join token ({@code name}, {@code role}, {@code actor}); answers it once with its id. */
+  public static final String ADMIN_TOKEN_CREATE = "reach.orchestrator.admin.token.create";
+  /** Admin: every token's id, name, role, origin and dates (never a hash). */
+  public static final String ADMIN_TOKEN_LIST = "reach.orchestrator.admin.token.list";
+  /** Admin: revokes a token by {@code id} ({@code actor}); answers the token as it now is. */
+  public static final String ADMIN_TOKEN_REVOKE = "reach.orchestrator.admin.token.revoke";
+  /** Admin: the refusals of runners that did not join (runner, reason, count, first and last time). */
+  public static final String ADMIN_RUNNER_REFUSALS = "reach.orchestrator.admin.runner-refusals";
   /** Admin: queue depth, oldest queued age, active leases, live runners and slots, dead letters. */
   public static final String ADMIN_SYSTEM_FIGURES = "reach.orchestrator.admin.system-figures";
   /** Admin: appends an operator action or a watchdog heal ({@code type}, {@code payload}) to the event log. */
