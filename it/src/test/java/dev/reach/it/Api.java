@@ -35,6 +35,11 @@ final class Api {
     return send(b);
   }
 
+  /** A GET without any token. */
+  Response getWithoutToken(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  }
+
   private static void headers(HttpRequest.Builder b, String... headers) {
     boolean auth = false;
     for (int i = 0; i + 1 < headers.length; i += 2) {

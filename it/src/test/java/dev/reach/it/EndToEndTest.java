@@ -132,7 +132,10 @@ class EndToEndTest {
 
   @Test
   void aMalformedMessageGetsAFailureReplyWithAReason() {
-    Throwable t = reach.vertx.eventBus().request(Addresses.CLAIM, new JsonObject().put("runner_id", "x"))
+    // a runner that joined (auth is on): what it sends is parsed, and refused when malformed
+    io.vertx.core.eventbus.DeliveryOptions joined = dev.reach.shared.bus.JoinCredential.forToken(ItTokens.JOIN)
+        .stamp(new io.vertx.core.eventbus.DeliveryOptions());
+    Throwable t = reach.vertx.eventBus().request(Addresses.CLAIM, new JsonObject().put("runner_id", "x"), joined)
         .map(m -> (Throwable) null).otherwise(e -> e).await();
     assertThat(t).isInstanceOf(ReplyException.class);
     assertThat(((ReplyException) t).failureCode()).isEqualTo(400);

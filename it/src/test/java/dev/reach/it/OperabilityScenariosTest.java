@@ -206,11 +206,11 @@ class OperabilityScenariosTest {
   @Test
   void theAdminApiNeedsAnAdminToken() throws Exception {
     start(Map.of());
-    Api.Response none = reach.api.get("/admin/api/system-status");
+    Api.Response none = reach.api.getWithoutToken("/admin/api/system-status");
     assertThat(none.status()).isEqualTo(401);
     assertThat(none.error().getString("code")).isEqualTo("UNAUTHORIZED");
     assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
-    assertThat(reach.api.get("/admin/api/no-such-thing").status()).as("nothing of the surface without a token")
+    assertThat(reach.api.getWithoutToken("/admin/api/no-such-thing").status()).as("nothing of the surface without a token")
         .isEqualTo(401);
 
     Api.Response wrong = reach.api.get("/admin/api/worker/status", "Authorization", "Bearer not-a-real-token");
