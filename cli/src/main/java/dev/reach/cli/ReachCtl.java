@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
       DebugCommand.class,
       AuditCommand.class,
       dev.reach.cli.drill.DrillCommand.class,
+      TlsCommand.class,
       CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
