@@ -30,12 +30,14 @@ public final class ClusterBootstrap {
 
   private ClusterBootstrap() {}
 
+  /** Throws {@link dev.reach.shared.config.ConfigException} when the event-bus TLS files cannot be loaded. */
   public static Future<Vertx> start(ReachConfig cfg) {
     return start(cfg, REGISTRY_CHECK_MS);
   }
 
   /** As {@link #start(ReachConfig)}, with the registry guard checking every {@code registryCheckMs}. */
   static Future<Vertx> start(ReachConfig cfg, long registryCheckMs) {
+    TlsOptions.checkEventBus(cfg.tls()); // a ConfigException naming the variable, before anything starts
     Config config = hazelcastConfig(cfg);
     ClusterMerges merges = new ClusterMerges();
     config.addListenerConfig(new ListenerConfig((LifecycleListener) event -> {
