@@ -15,6 +15,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /** A small blocking client of the hub's API for the CLI commands. */
 public final class ApiClient {
@@ -26,26 +27,31 @@ public final class ApiClient {
   private final String token;
   private final HttpClient http;
 
-  private ApiClient(String base, String token) {
+  private ApiClient(String base, String token, SSLContext tls) {
     this.base = base;
     this.token = token;
-    this.http = HttpClient.newBuilder()
+    HttpClient.Builder b = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(CONNECT_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+        .followRedirects(HttpClient.Redirect.NEVER);
+    if (tls != null) {
+      b.sslContext(tls);
+    }
+    this.http = b.build();
   }
 
   /** A client for {@code url} ({@code http(s)://host[:port][/prefix]}); a malformed URL is a usage error. */
   public static ApiClient create(String url) {
-    return create(url, null);
+    return create(url, null, null);
   }
 
   /**
    * A client for {@code url} that sends {@code token} (nullable) as {@code Authorization: Bearer} with
-   * every request that does not name its own.
+   * every request that does not name its own; an {@code https://} hub's certificate is checked against
+   * {@code tls}'s trust (a development CA, see {@link CaTrust}) instead of the JDK's CAs when {@code tls}
+   * is not null.
    */
-  public static ApiClient create(String url, String token) {
+  public static ApiClient create(String url, String token, SSLContext tls) {
     String u = url == null ? "" : url.strip();
     while (u.endsWith("/")) {
       u = u.substring(0, u.length() - 1);
@@ -59,7 +65,7 @@ public final class ApiClient {
     } catch (URISyntaxException e) {
       throw new CliException(ExitCodes.USAGE, "--api " + url + ": not an http:// or https:// URL");
     }
-    return new ApiClient(u, token);
+    return new ApiClient(u, token, tls);
   }
 
   public String base() {

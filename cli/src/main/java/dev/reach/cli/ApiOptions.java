@@ -1,13 +1,16 @@
 package dev.reach.cli;
 
+import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --api URL} and {@code --token T} for the client commands: the hub's URL (default {@code $REACH_API},
- * else {@code http://localhost:8080}) and the API token sent with every request (default {@code $REACH_TOKEN},
- * else {@code $REACH_ADMIN_TOKEN}; never printed). With auth on, reads need a viewer token, submitting and
- * cancelling a submitter token, the admin commands an admin token.
+ * {@code --api URL}, {@code --token T} and {@code --ca-cert FILE} for the client commands: the hub's URL
+ * (default {@code $REACH_API}, else {@code http://localhost:8080}); the API token sent with every request
+ * (default {@code $REACH_TOKEN}, else {@code $REACH_ADMIN_TOKEN}; never printed) — with auth on, reads need
+ * a viewer token, submitting and cancelling a submitter token, the admin commands an admin token; and the
+ * PEM CA certificate an {@code https://} hub's certificate is checked against instead of the JDK's public
+ * CAs (default {@code $REACH_CA_CERT}).
  */
 public final class ApiOptions {
   static final String DEFAULT_API = "http://localhost:8080";
@@ -20,6 +23,10 @@ public final class ApiOptions {
       description = "An API token, sent as Authorization: Bearer (default: $REACH_TOKEN, else $REACH_ADMIN_TOKEN).")
   String token;
 
+  @Option(names = "--ca-cert", paramLabel = "FILE",
+      description = "PEM CA certificate to trust for an https:// hub (default: $REACH_CA_CERT, else the JDK's CAs).")
+  Path caCert;
+
   public String resolve(Cli cli) {
     if (api != null && !api.isBlank()) {
       return api;
@@ -29,7 +36,14 @@ public final class ApiOptions {
   }
 
   public ApiClient client(Cli cli) {
-    return ApiClient.create(resolve(cli), token(cli));
+    if (caCert != null) {
+      return ApiClient.create(resolve(cli), token(cli), CaTrust.sslContext(caCert, "--ca-cert"));
+    }
+    String env = cli.env().get("REACH_CA_CERT");
+    if (env != null && !env.isBlank()) {
+      return ApiClient.create(resolve(cli), token(cli), CaTrust.sslContext(Path.of(env.strip()), "REACH_CA_CERT"));
+    }
+    return ApiClient.create(resolve(cli), token(cli), null);
   }
 
   /** The token given, else {@code $REACH_TOKEN}, else {@code $REACH_ADMIN_TOKEN}; null when none. */

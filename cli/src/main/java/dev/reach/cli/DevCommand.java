@@ -86,7 +86,9 @@ public final class DevCommand implements Callable<Integer> {
       }
       try {
         int p = cluster.hubPort();
-        cli.out().printf("Reach is up: http://127.0.0.1:%d/ (API http://127.0.0.1:%d/api/v1/runs)%n", p, p);
+        // REACH_HTTP_TLS_CERT was validated with its key: set, the hub serves HTTPS
+        String scheme = cli.env().getOrDefault("REACH_HTTP_TLS_CERT", "").isBlank() ? "http" : "https";
+        cli.out().printf("Reach is up: %s://127.0.0.1:%d/ (API %s://127.0.0.1:%d/api/v1/runs)%n", scheme, p, scheme, p);
         cli.out().printf("Database: %s (data in %s%s)%n", cluster.dbUrl(), cluster.dataDir(),
             cluster.temporaryDataDir() ? ", removed at exit" : "");
         cli.out().printf("Runners: %s; artifact store %s. Ctrl-C stops.%n",

@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
       AuditCommand.class,
       dev.reach.cli.drill.DrillCommand.class,
       dev.reach.cli.token.TokenCommand.class,
+      TlsCommand.class,
       CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

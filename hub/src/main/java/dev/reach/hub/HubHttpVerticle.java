@@ -4,6 +4,7 @@ import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.health.Lifecycle;
 import dev.reach.shared.http.InFlightRequests;
 import dev.reach.shared.node.ReachNode;
+import dev.reach.shared.tls.TlsOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -14,7 +15,8 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * The hub's HTTP server: the API, health endpoints and start page on {@code REACH_HTTP_HOST:REACH_HTTP_PORT}.
+ * The hub's HTTP server: the API, health endpoints and start page on {@code REACH_HTTP_HOST:REACH_HTTP_PORT};
+ * HTTPS when {@code REACH_HTTP_TLS_CERT} and {@code REACH_HTTP_TLS_KEY} are set.
  *
  * <p>Stopping drains: the requests in flight finish (new work is already refused with
  * {@code 503 SHUTTING_DOWN} by the lifecycle moving to {@code DRAINING}, followed logs end), for at
@@ -49,19 +51,20 @@ final class HubHttpVerticle extends VerticleBase {
   public Future<?> start() {
     ReachConfig cfg = node.config();
     logs = new LogHandler(vertx, orchestrator, artifacts, lifecycle::isDraining);
-    HttpServerOptions options = new HttpServerOptions()
+    HttpServerOptions options = TlsOptions.httpServer(new HttpServerOptions()
         .setHost(cfg.httpHost())
         .setPort(port)
         // HTTP/1.1 only: without h2c detection every accepted connection is an HTTP connection at
         // once, so a stop closes a connection that never sent a request instead of waiting for it
-        .setHttp2ClearTextEnabled(false);
+        .setHttp2ClearTextEnabled(false), cfg.tls());
+    String scheme = cfg.tls().httpTls() ? "https" : "http";
     return vertx.createHttpServer(options)
         .invalidRequestHandler(InvalidRequests::handle)
         .requestHandler(HubRouter.create(vertx, node, logs, orchestrator, lifecycle, inFlight, auth, worker))
         .listen()
         .onSuccess(s -> {
           server = s;
-          LOG.info("hub listening on http://" + cfg.httpHost() + ":" + s.actualPort() + "/");
+          LOG.info("hub listening on " + scheme + "://" + cfg.httpHost() + ":" + s.actualPort() + "/");
         });
   }
 

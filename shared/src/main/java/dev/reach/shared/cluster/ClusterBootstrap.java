@@ -8,6 +8,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.metrics.VertxMetricsSetup;
+import dev.reach.shared.tls.TlsOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,7 +20,9 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 /**
  * Starts a clustered Vert.x on Hazelcast: TCP/IP join with the configured member list, multicast
  * off, bind and public host, cluster name, and fast failure detection (heartbeat 1 s, dead after
- * 5 s without one by default). Vert.x is built with metrics ({@link VertxMetricsSetup}).
+ * 5 s without one by default). Vert.x is built with metrics ({@link VertxMetricsSetup}). The event bus
+ * between members uses mutual TLS when {@code REACH_TLS_*} is configured ({@link TlsOptions}); Hazelcast's
+ * own member protocol has no TLS in its open-source edition and must stay on a network only members reach.
  */
 public final class ClusterBootstrap {
   /** How often {@link ClusterRegistryGuard} checks the event-bus registrations. */
@@ -27,12 +30,14 @@ public final class ClusterBootstrap {
 
   private ClusterBootstrap() {}
 
+  /** Throws {@link dev.reach.shared.config.ConfigException} when the event-bus TLS files cannot be loaded. */
   public static Future<Vertx> start(ReachConfig cfg) {
     return start(cfg, REGISTRY_CHECK_MS);
   }
 
   /** As {@link #start(ReachConfig)}, with the registry guard checking every {@code registryCheckMs}. */
   static Future<Vertx> start(ReachConfig cfg, long registryCheckMs) {
+    TlsOptions.checkEventBus(cfg.tls()); // a ConfigException naming the variable, before anything starts
     Config config = hazelcastConfig(cfg);
     ClusterMerges merges = new ClusterMerges();
     config.addListenerConfig(new ListenerConfig((LifecycleListener) event -> {
@@ -41,10 +46,10 @@ public final class ClusterBootstrap {
       }
     }));
     HazelcastClusterManager mgr = new HazelcastClusterManager(config);
-    EventBusOptions eb = new EventBusOptions()
+    EventBusOptions eb = TlsOptions.eventBus(new EventBusOptions()
         .setHost(cfg.clusterHost())
         .setPort(cfg.eventBusPort())
-        .setClusterPublicHost(cfg.clusterPublicHost());
+        .setClusterPublicHost(cfg.clusterPublicHost()), cfg.tls());
     VertxOptions options = new VertxOptions().setEventBusOptions(eb);
     PrometheusMeterRegistry registry = VertxMetricsSetup.registry();
     return VertxMetricsSetup.clustered(VertxMetricsSetup.builder(options, registry).withClusterManager(mgr), registry)

@@ -84,7 +84,8 @@ public record ReachConfig(
     long sealIntervalMs,
     int sealBatch,
     AuthSettings auth,
-    ApiLimits apiLimits) {
+    ApiLimits apiLimits,
+    TlsSettings tls) {
 
   public static final String DEFAULT_DB_URL = "postgresql://reach:reach@127.0.0.1:5432/reach";
   public static final long DEFAULT_LEASE_TTL_MS = 15_000;
@@ -197,6 +198,7 @@ public record ReachConfig(
     int sealBatch = r.intValue("REACH_SEAL_BATCH", 1_000, 1, 100_000);
     AuthSettings auth = AuthSettings.from(r);
     ApiLimits apiLimits = ApiLimits.from(r);
+    TlsSettings tls = TlsSettings.from(r);
     r.validate();
     return new ReachConfig(
         db, poolSize, connectTimeout, statementTimeout, clusterName, host, publicHost, clusterPort, members, ebPort,
@@ -207,7 +209,7 @@ public record ReachConfig(
         healthCache, adminToken, critFailures, critCooldown, warnFailures, warnCooldown, infoFailures, infoCooldown, webhook,
         webhookTimeout, webhookTries, webhookBackoff, leaderMissing, aliveWindow, sampleMs, storeMinFree,
         maxWaitQueue, poolWait, idleTimeout, depFailures, depSuccesses, depReset, sealInterval, sealBatch,
-        auth, apiLimits);
+        auth, apiLimits, tls);
   }
 
   private static String defaultRunnerId() {

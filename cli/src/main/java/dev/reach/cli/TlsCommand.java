@@ -1,0 +1,23 @@
+package dev.reach.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code reachctl tls dev-ca}: certificates for event-bus mutual TLS and the hub's HTTPS. */
+@Command(
+    name = "tls",
+    description = "Certificates for transport security: a development CA and member certificates.",
+    subcommands = {TlsDevCaCommand.class},
+    mixinStandardHelpOptions = true)
+public final class TlsCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  /** Without a subcommand: the usage, exit 2. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.USAGE;
+  }
+}
