@@ -128,8 +128,10 @@ final class ComposeCluster implements AutoCloseable {
    */
   private static String composeProblem(Path composeFile) {
     try {
-      Process p = new ProcessBuilder("docker-compose", "-p", "reach-it-probe", "-f", composeFile.toString(), "ps", "-q")
-          .redirectErrorStream(true).start();
+      ProcessBuilder probe = new ProcessBuilder("docker-compose", "-p", "reach-it-probe", "-f", composeFile.toString(),
+          "ps", "-q").redirectErrorStream(true);
+      probe.environment().put("REACH_RUNNER_JOIN_TOKEN", JOIN_TOKEN); // the file requires it, even to list
+      Process p = probe.start();
       String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
