@@ -132,7 +132,11 @@ public final class RunnerService {
     node.health().announce();
     return vertx.executeBlocking(() -> JobCaps.prepare(cfg.jobLimits(), cfg.runnerId(), workBase, memorySampler))
         .compose(caps -> vertx.executeBlocking(() -> RunnerBoot.prepare(stateDir, incarnation, node.clock(), journal, groups,
-            janitor, disk)).map(boot -> Map.entry(caps, boot)))
+            janitor, disk)).map(boot -> Map.entry(caps, boot))
+            .onFailure(t -> vertx.executeBlocking(() -> {
+              caps.close(); // the runner does not start: no cgroup directory left behind
+              return null;
+            })))
         .compose(prepared -> {
           JobCaps caps = prepared.getKey();
           RunnerBoot boot = prepared.getValue();

@@ -53,12 +53,19 @@ public final class JobCaps {
       }
     }
     JobUser user = null;
-    if (config.jobUser() != null) {
-      user = JobUser.resolve(config.jobUser());
-      Files.createDirectories(workBase);
-      Files.setPosixFilePermissions(workBase, PosixFilePermissions.fromString("rwx--x--x"));
-      user.checkReachable(workBase);
-      LOG.info("jobs run as " + user.name() + " (uid " + user.uid() + ", gid " + user.gid() + ")");
+    try {
+      if (config.jobUser() != null) {
+        user = JobUser.resolve(config.jobUser());
+        Files.createDirectories(workBase);
+        Files.setPosixFilePermissions(workBase, PosixFilePermissions.fromString("rwx--x--x"));
+        user.checkReachable(workBase);
+        LOG.info("jobs run as " + user.name() + " (uid " + user.uid() + ", gid " + user.gid() + ")");
+      }
+    } catch (IOException | RuntimeException e) {
+      if (cgroups != null) {
+        cgroups.close(); // the runner does not start: leave no cgroup directory behind
+      }
+      throw e;
     }
     return new JobCaps(config, cgroups, user, sampler);
   }
