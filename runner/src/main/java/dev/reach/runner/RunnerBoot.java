@@ -39,6 +39,8 @@ record RunnerBoot(StateDirLock lock, Path watcher, Optional<RunMarker> previous,
       Path stateDir, String incarnation, Clock clock, CompletionJournal journal, GroupRecords groups, WorkspaceJanitor janitor,
       DiskGuard disk) throws IOException {
     Files.createDirectories(stateDir);
+    // the runner's alone: journal, group records and workspaces are no business of jobs or other users
+    Files.setPosixFilePermissions(stateDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     StateDirLock lock = StateDirLock.acquire(stateDir);
     try {
       Optional<RunMarker> previous = RunMarker.find(stateDir);

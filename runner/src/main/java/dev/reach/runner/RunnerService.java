@@ -6,6 +6,7 @@ import dev.reach.runner.exec.CompletionDelivery;
 import dev.reach.runner.exec.Execution;
 import dev.reach.runner.exec.OrchestratorClient;
 import dev.reach.runner.exec.Workspace;
+import dev.reach.runner.limits.JobCaps;
 import dev.reach.runner.journal.CompletionJournal;
 import dev.reach.runner.process.UptimeClock;
 import dev.reach.runner.process.WatcherClock;
@@ -28,7 +29,9 @@ import io.vertx.spi.cluster.hazelcast.ClusterHealthCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,6 +56,7 @@ public final class RunnerService {
   private final Path stateDir;
   private final ExecutorService control;
   private final ExecutorService readers;
+  private final JobCaps caps;
   private final ArtifactClient artifacts;
   private final String incarnation;
   private final Lifecycle lifecycle;
@@ -60,8 +64,8 @@ public final class RunnerService {
   private Future<Void> stopped;
 
   private RunnerService(Vertx vertx, ReachConfig cfg, RunnerTuning tuning, String deploymentId, RunnerVerticle verticle,
-      RunnerBoot boot, Path stateDir, ExecutorService control, ExecutorService readers, ArtifactClient artifacts,
-      String incarnation, Lifecycle lifecycle, Alerts alerts) {
+      RunnerBoot boot, Path stateDir, ExecutorService control, ExecutorService readers,
+      JobCaps caps, ArtifactClient artifacts, String incarnation, Lifecycle lifecycle, Alerts alerts) {
     this.alerts = alerts;
     this.vertx = vertx;
     this.cfg = cfg;
@@ -72,6 +76,7 @@ public final class RunnerService {
     this.stateDir = stateDir;
     this.control = control;
     this.readers = readers;
+    this.caps = caps;
     this.artifacts = artifacts;
     this.incarnation = incarnation;
     this.lifecycle = lifecycle;
@@ -96,6 +101,9 @@ public final class RunnerService {
     // one long-lived thread spawns processes and writes to watchers, in order
     ExecutorService control = Executors.newSingleThreadExecutor(named("reach-runner-control-" + cfg.runnerId()));
     ExecutorService readers = Executors.newCachedThreadPool(named("reach-runner-io-" + cfg.runnerId()));
+    // measures jobs' memory against their limits (blocking /proc and cgroup reads, never on the event loop)
+    ScheduledExecutorService memorySampler = Executors.newSingleThreadScheduledExecutor(named("reach-runner-memory-" + cfg.runnerId()));
+    Path workBase = Workspace.base(stateDir, cfg.jobLimits().jobUser() != null);
     ArtifactClient artifacts = new ArtifactClient(vertx, cfg.artifactUrl(), cfg.requestTimeoutMs(), Math.max(4, cfg.runnerSlots()));
     JoinCredential join = JoinCredential.forToken(cfg.auth().runnerJoinToken());
     if (join == null) {
@@ -107,7 +115,7 @@ public final class RunnerService {
     WatcherClock clock = new UptimeClock();
     CompletionJournal journal = new CompletionJournal(stateDir, node.clock());
     GroupRecords groups = new GroupRecords(stateDir);
-    WorkspaceJanitor janitor = new WorkspaceJanitor(stateDir, incarnation);
+    WorkspaceJanitor janitor = new WorkspaceJanitor(incarnation, workBase);
     DiskGuard disk = new DiskGuard(cfg.runnerMinFreeDiskBytes(),
         tuning.freeSpace() != null ? tuning.freeSpace() : DiskGuard.FreeSpace.of(stateDir), janitor, journal, alerts);
     RunnerSignals signals = new RunnerSignals(alerts, ReachMetrics.of(vertx));
@@ -128,20 +136,29 @@ public final class RunnerService {
             dev.reach.shared.bus.Addresses.ARTIFACT_ENDPOINT, dev.reach.shared.health.HealthRegistry.CHECK_TIMEOUT_MS))
         .dependency(dev.reach.shared.health.DeepChecks.disk(checkPrefix + ".disk", vertx, stateDir, cfg.runnerMinFreeDiskBytes()));
     node.health().announce();
-    return vertx.executeBlocking(() -> RunnerBoot.prepare(stateDir, incarnation, node.clock(), journal, groups, janitor, disk))
-        .compose(boot -> {
+    return vertx.executeBlocking(() -> JobCaps.prepare(cfg.jobLimits(), cfg.runnerId(), workBase, memorySampler))
+        .compose(caps -> vertx.executeBlocking(() -> RunnerBoot.prepare(stateDir, incarnation, node.clock(), journal, groups,
+            janitor, disk)).map(boot -> Map.entry(caps, boot))
+            .onFailure(t -> vertx.executeBlocking(() -> {
+              caps.close(); // the runner does not start: no cgroup directory left behind
+              return null;
+            })))
+        .compose(prepared -> {
+          JobCaps caps = prepared.getKey();
+          RunnerBoot boot = prepared.getValue();
           RunnerVerticle verticle = new RunnerVerticle(cfg, incarnation, clock, orchestrator,
               ctx -> new Execution.Tools(ctx, node.clock(), orchestrator, artifacts, uploadRetry, control, readers, boot.watcher(),
-                  Workspace.root(stateDir, incarnation), cfg.runnerId(), incarnation, 200, groups,
+                  workBase.resolve(incarnation), cfg.runnerId(), incarnation, 200, groups,
                   new CompletionDelivery(ctx, orchestrator, journal, readers, incarnation, tuning.completionBackoff()),
-                  signals),
+                  signals, caps),
               boot, disk, tuning);
           return vertx.deployVerticle(verticle)
-              .map(id -> new RunnerService(vertx, cfg, tuning, id, verticle, boot, stateDir, control, readers, artifacts,
-                  incarnation, lifecycle, alerts))
+              .map(id -> new RunnerService(vertx, cfg, tuning, id, verticle, boot, stateDir, control, readers,
+                  caps, artifacts, incarnation, lifecycle, alerts))
               .recover(t -> vertx.<Void>executeBlocking(() -> {
                     RunMarker.remove(stateDir);
                     boot.lock().close();
+                    caps.close();
                     return null;
                   })
                   .transform(x -> Future.<RunnerService>failedFuture(t)));
@@ -151,6 +168,7 @@ public final class RunnerService {
           lifecycle.moveTo(LifecycleState.STOPPED, "start failed: " + t.getMessage());
           control.shutdownNow();
           readers.shutdownNow();
+          memorySampler.shutdownNow();
           artifacts.close();
         });
   }
@@ -188,6 +206,7 @@ public final class RunnerService {
         .eventually(() -> vertx.executeBlocking(() -> {
           RunMarker.remove(stateDir);
           boot.lock().close();
+          caps.close();
           return null;
         }))
         .eventually(() -> {

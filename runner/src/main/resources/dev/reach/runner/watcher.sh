@@ -3,20 +3,26 @@
 # when the lease deadline passes, the timeout passes, the runner says so, or the runner is gone.
 # It lives outside the JVM, so a frozen, partitioned or killed runner stops its jobs.
 #
-# usage: watcher.sh LEASE_DEADLINE TIMEOUT_DEADLINE COMMAND
+# usage: watcher.sh LEASE_DEADLINE TIMEOUT_DEADLINE COMMAND [CGROUP_PROCS [UID:GID]]
 #   deadlines are absolute, in centiseconds of /proc/uptime (a monotonic clock shared with the runner)
+#   CGROUP_PROCS: a memory cgroup's cgroup.procs file the job joins before it runs ("-": none)
+#   UID:GID: run the job as this unprivileged user and group, without supplementary groups ("-": as us)
+#   The job's oom_score_adj is 1000 (the kernel's OOM killer takes jobs before the runner); its
+#   processes inherit it, the cgroup and the user, since all three are set before the command runs.
 # stdin  (from the runner): "d N" new lease deadline | "k" kill (cancelled) | "i" kill (interrupted:
-#        the runner is draining) | "c" check now
+#        the runner is draining) | "m" kill (over its memory limit) | "c" check now
 #        end of file means the runner is gone.
 # stdout: the job's output (stdout and stderr merged); the watcher keeps no copy, so the runner
 #         sees end of file as soon as the job's processes close it.
 # fd 2   (to the runner): status lines "started PID", "killed REASON", "group empty" (the job exited and
 #        nothing of its process group was left), "exit CODE".
-# Reasons: self_fenced (lease deadline), timeout, cancelled, interrupted, runner_gone.
+# Reasons: self_fenced (lease deadline), timeout, cancelled, interrupted, memory_limit_exceeded, runner_gone.
 set -u
 deadline=$1
 timeout_at=$2
 cmd=$3
+cgroup_procs=${4:--}
+run_as=${5:--}
 
 job=
 kill_group() {
@@ -69,7 +75,18 @@ fi
 # before the spawn: a runner that stops us at once must not leave the job behind
 trap 'finish_killed runner_gone' TERM HUP INT PIPE
 
-setsid sh -c "$cmd" </dev/null 2>&1 &
+(
+  # this subshell becomes the job (exec, same pid): what it sets here holds for everything the job starts
+  echo 1000 >/proc/self/oom_score_adj 2>/dev/null
+  if [ "$cgroup_procs" != - ] && ! echo "$BASHPID" >"$cgroup_procs"; then
+    echo "reach: the job could not join its memory cgroup; not started" >&2
+    exit 125
+  fi
+  if [ "$run_as" != - ]; then
+    exec setpriv --reuid="${run_as%%:*}" --regid="${run_as##*:}" --clear-groups setsid sh -c "$cmd"
+  fi
+  exec setsid sh -c "$cmd"
+) </dev/null 2>&1 &
 job=$!
 exec 1>&-
 echo "started $job" >&2
@@ -92,6 +109,7 @@ while :; do
         ;;
       k) finish_killed cancelled ;;
       i) finish_killed interrupted ;;
+      m) finish_killed memory_limit_exceeded ;;
       c) fast=5 ;;
     esac
   else

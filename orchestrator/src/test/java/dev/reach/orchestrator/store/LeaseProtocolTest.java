@@ -10,6 +10,7 @@ import dev.reach.shared.bus.Lease;
 import dev.reach.shared.error.ErrorCode;
 import dev.reach.shared.error.ReachException;
 import dev.reach.shared.job.EndReason;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -124,6 +125,33 @@ class LeaseProtocolTest {
           assertThat(r.getString(0)).isEqualTo("FAILED");
           assertThat(r.getString(1)).isEqualTo("timeout");
           assertThat(r.getInteger(2)).isEqualTo(2);
+        });
+  }
+
+  @Test
+  void aLimitHitIsTheJobsOwnFailureRecordedWithItsReasonAndDetails() {
+    F.submit("{\"name\":\"r\",\"jobs\":[{\"name\":\"hog\",\"command\":\"x\",\"max_attempts\":2,\"memory_limit_mb\":64}]}");
+    Lease first = claimOne("r5b", 1);
+    assertThat(first.spec().limits().memoryLimitMb()).isEqualTo(64); // the limit reaches the runner with the lease
+    JsonObject memory = new JsonObject().put("limit", new JsonObject().put("kind", "memory").put("limit_bytes", 64L << 20));
+    F.leases.complete(new CompletionReport(first.jobId(), first.token(), "r5b", null, EndReason.MEMORY_LIMIT_EXCEEDED, memory))
+        .await();
+    assertThat(jobState(first.jobId())).isEqualTo("QUEUED"); // an own failure: retried while max_attempts allows
+    Lease second = claimOne("r5b", 2);
+    // exit 0, but an artifact broke its limit: failed, not succeeded
+    F.leases.complete(new CompletionReport(second.jobId(), second.token(), "r5b", 0, EndReason.ARTIFACT_TOO_LARGE,
+        new JsonObject().put("limit", new JsonObject().put("kind", "artifact_size").put("artifact", "out/big.bin")))).await();
+    assertThat(F.sql("SELECT state::text, reason, failed_attempts, exit_code FROM jobs WHERE id = $1", UUID.fromString(first.jobId())))
+        .satisfies(r -> {
+          assertThat(r.getString(0)).isEqualTo("FAILED");
+          assertThat(r.getString(1)).isEqualTo("artifact_too_large");
+          assertThat(r.getInteger(2)).isEqualTo(2);
+          assertThat(r.getInteger(3)).isZero();
+        });
+    assertThat(F.sql("SELECT reason, log->'limit'->>'kind' FROM attempts WHERE token = $1", first.token()))
+        .satisfies(r -> {
+          assertThat(r.getString(0)).isEqualTo("memory_limit_exceeded");
+          assertThat(r.getString(1)).isEqualTo("memory");
         });
   }
 

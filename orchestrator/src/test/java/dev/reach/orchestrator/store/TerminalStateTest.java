@@ -58,7 +58,10 @@ class TerminalStateTest {
       new Outcome(null, EndReason.SELF_FENCED),
       new Outcome(null, EndReason.LEASE_NOT_RECEIVED),
       new Outcome(null, EndReason.SPAWN_FAILED),
-      new Outcome(null, EndReason.LOST_TOO_OFTEN));
+      new Outcome(null, EndReason.LOST_TOO_OFTEN),
+      new Outcome(null, EndReason.MEMORY_LIMIT_EXCEEDED),
+      new Outcome(0, EndReason.ARTIFACT_TOO_LARGE),
+      new Outcome(0, EndReason.TOO_MANY_ARTIFACTS));
 
   @BeforeEach
   void open() {

@@ -1,5 +1,7 @@
 package dev.reach.runner.exec;
 
+import dev.reach.runner.limits.JobCaps;
+import dev.reach.runner.limits.JobMemoryCap;
 import dev.reach.runner.process.JobProcess;
 import dev.reach.runner.process.ProcStat;
 import dev.reach.runner.process.ProcessEnd;
@@ -61,7 +63,7 @@ public final class Execution {
   public record Tools(
       Context context, Clock clock, OrchestratorClient orchestrator, ArtifactClient artifacts, RetryPolicy uploadRetry,
       ExecutorService control, ExecutorService readers, Path watcher, Path workRoot, String runnerId, String incarnation,
-      long logFlushMs, GroupRecords groups, CompletionDelivery completions, UploadOutcomes uploads) {}
+      long logFlushMs, GroupRecords groups, CompletionDelivery completions, UploadOutcomes uploads, JobCaps caps) {}
 
   private final Lease lease;
   private final Tools tools;
@@ -72,6 +74,9 @@ public final class Execution {
   private boolean killRequested; // control thread
   private boolean interruptRequested; // control thread
   private volatile Path workspace;
+  private volatile Optional<JobMemoryCap> memory = Optional.empty();
+  /** The artifact limit the job broke first (context thread; null: none). */
+  private ArtifactLimits.Checked artifactsChecked;
   private volatile long spawnedAtMs;
   private volatile long pgid = -1;
   private volatile boolean groupRecorded;
@@ -139,10 +144,12 @@ public final class Execution {
     tools.control().execute(() -> {
       try {
         workspace = Workspace.create(tools.workRoot(), lease.jobId(), lease.attempt());
+        tools.caps().prepareWorkspace(workspace);
         Map<String, String> env = JobEnvironment.of(lease, workspace);
+        memory = tools.caps().memoryCap(lease.spec().limits(), Long.toString(lease.token()));
         spawnedAtMs = tools.clock().millis();
         process = JobProcess.start(tools.watcher(), workspace, env, lease.spec().command(), leaseDeadlineCentis, timeoutAt,
-            tools.readers(), new ProcessEvents());
+            tools.caps().isolation(memory), tools.readers(), new ProcessEvents());
         if (killRequested) {
           process.kill();
         } else if (interruptRequested) {
@@ -150,6 +157,7 @@ public final class Execution {
         }
       } catch (Exception e) {
         LOG.log(Level.WARNING, "job " + lease.jobName() + " could not be started", e);
+        memory.ifPresent(JobMemoryCap::release);
         tools.context().runOnContext(v -> {
           end = new ProcessEnd(-1, "spawn_failed");
           outputClosed = true;
@@ -210,6 +218,18 @@ public final class Execution {
     }
   }
 
+  /** The memory watch found the job over its limit (on the sampler's thread): the watcher kills the whole job. */
+  private void killOverMemory() {
+    Optional<JobMemoryCap> m = memory;
+    LOG.info("job " + lease.jobName() + " token " + lease.token() + " is over its memory limit: "
+        + m.map(JobMemoryCap::describe).orElse(null) + "; killing it");
+    tools.control().execute(() -> {
+      if (process != null) {
+        process.killOverMemory();
+      }
+    });
+  }
+
   private void staleOnTheStore() {
     LOG.info("the artifact store refused job " + lease.jobName() + " token " + lease.token()
         + " as stale: the attempt is no longer current, killing it");
@@ -220,6 +240,7 @@ public final class Execution {
     @Override
     public void onStarted(long pid) {
       recordGroup(pid);
+      memory.ifPresent(m -> m.started(pid, Execution.this::killOverMemory));
       tools.context().runOnContext(v -> reportStarted(1));
     }
 
@@ -244,6 +265,10 @@ public final class Execution {
     @Override
     public void onEnded(ProcessEnd processEnd) {
       confirmGroupGone(); // on the status reader thread: it may wait a little
+      memory.ifPresent(m -> {
+        m.ended(); // blocking reads of the job's cgroup, still on the status reader thread
+        m.release();
+      });
       tools.context().runOnContext(v -> {
         end = processEnd;
         owner.slotFreed(Execution.this);
@@ -381,8 +406,13 @@ public final class Execution {
     if (globs.isEmpty() || ws == null || "spawn_failed".equals(end.killedReason())) {
       return Future.succeededFuture(new JsonArray());
     }
-    return Blocking.on(tools.readers(), tools.context(), () -> ArtifactFinder.find(ws, globs))
-        .compose(found -> uploader.uploadAll(lease, found))
+    long maxBytes = tools.caps().config().artifactBytesFor(lease.spec().limits().maxArtifactBytes());
+    int maxCount = tools.caps().config().artifactsFor(lease.spec().limits().maxArtifacts());
+    return Blocking.on(tools.readers(), tools.context(), () -> ArtifactLimits.check(ArtifactFinder.find(ws, globs), maxBytes, maxCount))
+        .compose(checked -> {
+          artifactsChecked = checked;
+          return uploader.uploadAll(lease, checked.upload()).map(stored -> stored.addAll(checked.refused()));
+        })
         .recover(t -> Future.succeededFuture(new JsonArray().add(ArtifactUploader.missing(String.join(",", globs),
             ErrorCode.INTERNAL, "the workspace could not be searched: " + t.getMessage()))));
   }
@@ -401,8 +431,19 @@ public final class Execution {
         case "cancelled" -> EndReason.CANCELLED;
         case "spawn_failed" -> EndReason.SPAWN_FAILED;
         case "interrupted" -> EndReason.INTERRUPTED;
+        case "memory_limit_exceeded" -> EndReason.MEMORY_LIMIT_EXCEEDED;
         default -> EndReason.INTERRUPTED; // runner_gone: the runner itself stopped the job
       };
+    }
+    Optional<JobMemoryCap> m = memory;
+    if (m.isPresent() && m.get().exceeded() && (reason == EndReason.EXIT_CODE || reason == EndReason.MEMORY_LIMIT_EXCEEDED)) {
+      // the sampler's kill, or the kernel's OOM kill inside the job's cgroup (the job may even have exited 0 after it)
+      reason = EndReason.MEMORY_LIMIT_EXCEEDED;
+      logMeta = (logMeta == null ? new JsonObject() : logMeta.copy()).put("limit", m.get().describe());
+    } else if (reason == EndReason.EXIT_CODE && exit == 0 && artifactsChecked != null && artifactsChecked.broken() != null) {
+      // the job did its work but its output broke a limit: it did not deliver what it declared
+      reason = artifactsChecked.broken();
+      logMeta = (logMeta == null ? new JsonObject() : logMeta.copy()).put("limit", artifactsChecked.limit());
     }
     return new CompletionReport(lease.jobId(), lease.token(), tools.runnerId(), exit, reason, logMeta);
   }

@@ -22,6 +22,14 @@ public final class Workspace {
     return stateDir.resolve("work");
   }
 
+  /**
+   * Where workspaces live when jobs run as a separate user: beside the state directory
+   * ({@code STATE_DIR-work}), since the state directory itself is closed to everyone but the runner.
+   */
+  public static Path base(Path stateDir, boolean separateUser) {
+    return separateUser ? stateDir.resolveSibling(stateDir.getFileName() + "-work") : base(stateDir);
+  }
+
   /** The directory of one incarnation's workspaces. */
   public static Path root(Path stateDir, String incarnation) {
     return base(stateDir).resolve(incarnation);

@@ -48,8 +48,18 @@ public final class JobProcess {
       Path watcher, Path workspace, Map<String, String> env, String command,
       long leaseDeadlineCentis, long timeoutDeadlineCentis, ExecutorService readers, Listener listener)
       throws IOException {
+    return start(watcher, workspace, env, command, leaseDeadlineCentis, timeoutDeadlineCentis, JobIsolation.NONE, readers,
+        listener);
+  }
+
+  /** Starts the watcher, the job in {@code isolation}'s cgroup and as its user. Blocking: call it off the event loop. */
+  public static JobProcess start(
+      Path watcher, Path workspace, Map<String, String> env, String command,
+      long leaseDeadlineCentis, long timeoutDeadlineCentis, JobIsolation isolation, ExecutorService readers,
+      Listener listener) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(List.of(
-        "/bin/bash", watcher.toString(), Long.toString(leaseDeadlineCentis), Long.toString(timeoutDeadlineCentis), command));
+        "/bin/bash", watcher.toString(), Long.toString(leaseDeadlineCentis), Long.toString(timeoutDeadlineCentis), command,
+        isolation.cgroupArg(), isolation.runAsArg()));
     pb.directory(workspace.toFile());
     pb.environment().clear();
     pb.environment().putAll(env);
@@ -72,6 +82,11 @@ public final class JobProcess {
   /** Asks the watcher to kill the job now because the runner is draining (reason {@code interrupted}). */
   public void interrupt() {
     send("i");
+  }
+
+  /** Asks the watcher to kill the job now because it is over its memory limit (reason {@code memory_limit_exceeded}). */
+  public void killOverMemory() {
+    send("m");
   }
 
   /** Output ended: ask the watcher to look at the job now instead of at its next poll. */

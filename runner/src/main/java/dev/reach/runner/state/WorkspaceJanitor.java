@@ -21,7 +21,12 @@ public final class WorkspaceJanitor {
   private final String incarnation;
 
   public WorkspaceJanitor(Path stateDir, String incarnation) {
-    this.workBase = Workspace.base(stateDir);
+    this(incarnation, Workspace.base(stateDir));
+  }
+
+  /** Cleans {@code workBase} (workspaces outside the state directory: jobs run as a separate user). */
+  public WorkspaceJanitor(String incarnation, Path workBase) {
+    this.workBase = workBase;
     this.incarnation = incarnation;
   }
 

@@ -81,6 +81,13 @@ public final class FakeOrchestrator implements AutoCloseable {
     return lease;
   }
 
+  /** A lease for {@code spec} that the next claim grants (job {@code job-TOKEN}, attempt 1). */
+  public Lease offer(long token, JobSpec spec) {
+    Lease lease = new Lease("job-" + token, "run-1", spec.name(), 1, token, spec);
+    queued.add(lease);
+    return lease;
+  }
+
   public Lease offer(long token, String command) {
     return offer(token, command, 600, List.of());
   }

@@ -85,7 +85,8 @@ public record ReachConfig(
     int sealBatch,
     AuthSettings auth,
     ApiLimits apiLimits,
-    TlsSettings tls) {
+    TlsSettings tls,
+    JobLimitsConfig jobLimits) {
 
   public static final String DEFAULT_DB_URL = "postgresql://reach:reach@127.0.0.1:5432/reach";
   public static final long DEFAULT_LEASE_TTL_MS = 15_000;
@@ -199,6 +200,7 @@ public record ReachConfig(
     AuthSettings auth = AuthSettings.from(r);
     ApiLimits apiLimits = ApiLimits.from(r);
     TlsSettings tls = TlsSettings.from(r);
+    JobLimitsConfig jobLimits = JobLimitsConfig.from(r);
     r.validate();
     return new ReachConfig(
         db, poolSize, connectTimeout, statementTimeout, clusterName, host, publicHost, clusterPort, members, ebPort,
@@ -209,7 +211,7 @@ public record ReachConfig(
         healthCache, adminToken, critFailures, critCooldown, warnFailures, warnCooldown, infoFailures, infoCooldown, webhook,
         webhookTimeout, webhookTries, webhookBackoff, leaderMissing, aliveWindow, sampleMs, storeMinFree,
         maxWaitQueue, poolWait, idleTimeout, depFailures, depSuccesses, depReset, sealInterval, sealBatch,
-        auth, apiLimits, tls);
+        auth, apiLimits, tls, jobLimits);
   }
 
   private static String defaultRunnerId() {

@@ -30,7 +30,23 @@ public enum EndReason {
   /** The job could not be started (workspace or spawn failure) — an infrastructure loss. */
   SPAWN_FAILED(Kind.LOST),
   /** Lost attempts used up {@code max_lost_attempts}; the job is quarantined. */
-  LOST_TOO_OFTEN(Kind.NONE);
+  LOST_TOO_OFTEN(Kind.NONE),
+  /**
+   * The job's processes together held more resident memory than its {@code memory_limit_mb} (or
+   * the runner's default); the runner killed its process group (own failure). The limit and the
+   * peak observed are in the attempt's {@code log.limit}.
+   */
+  MEMORY_LIMIT_EXCEEDED(Kind.OWN),
+  /**
+   * The job exited 0 but an artifact file was larger than its {@code max_artifact_bytes}: that
+   * file was not uploaded (listed as missing with this reason) and the attempt fails (own failure).
+   */
+  ARTIFACT_TOO_LARGE(Kind.OWN),
+  /**
+   * The job exited 0 but produced more artifact files than its {@code max_artifacts}: the files
+   * past the limit (in name order) were not uploaded and the attempt fails (own failure).
+   */
+  TOO_MANY_ARTIFACTS(Kind.OWN);
 
   /** Which budget an attempt that ends this way draws on. */
   public enum Kind {

@@ -20,7 +20,8 @@ public record JobSpec(
     int maxAttempts,
     int maxLostAttempts,
     List<String> labels,
-    List<String> artifacts) {
+    List<String> artifacts,
+    JobLimits limits) {
 
   public static final int DEFAULT_TIMEOUT_SECONDS = 3600;
   public static final int MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
@@ -29,7 +30,8 @@ public record JobSpec(
   public static final int MAX_COMMAND_LENGTH = 64 * 1024;
 
   static final Set<String> FIELDS =
-      Set.of("name", "command", "env", "timeout_seconds", "max_attempts", "max_lost_attempts", "labels", "artifacts");
+      Set.of("name", "command", "env", "timeout_seconds", "max_attempts", "max_lost_attempts", "labels", "artifacts",
+          "memory_limit_mb", "max_artifact_bytes", "max_artifacts");
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
   private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/=-]{0,63}");
@@ -38,6 +40,14 @@ public record JobSpec(
     env = Map.copyOf(env);
     labels = List.copyOf(labels);
     artifacts = List.copyOf(artifacts);
+    limits = limits == null ? JobLimits.RUNNER_DEFAULTS : limits;
+  }
+
+  /** A job with the runner's default limits. */
+  public JobSpec(
+      String name, String command, Map<String, String> env, int timeoutSeconds, int maxAttempts, int maxLostAttempts,
+      List<String> labels, List<String> artifacts) {
+    this(name, command, env, timeoutSeconds, maxAttempts, maxLostAttempts, labels, artifacts, JobLimits.RUNNER_DEFAULTS);
   }
 
   /** Parses one job strictly; {@code path} prefixes field names in errors (e.g. {@code jobs[0]}). */
@@ -75,11 +85,11 @@ public record JobSpec(
         throw ReachException.invalidSpec(f, "field '" + f + "' " + reason);
       }
     }
-    return new JobSpec(name, command, env, timeout, maxAttempts, maxLost, labels, artifacts);
+    return new JobSpec(name, command, env, timeout, maxAttempts, maxLost, labels, artifacts, JobLimits.parse(in));
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("name", name)
         .put("command", command)
         .put("env", new JsonObject(new java.util.TreeMap<String, Object>(env)))
@@ -88,6 +98,8 @@ public record JobSpec(
         .put("max_lost_attempts", maxLostAttempts)
         .put("labels", new JsonArray(List.<Object>copyOf(labels)))
         .put("artifacts", new JsonArray(List.<Object>copyOf(artifacts)));
+    limits.addTo(json);
+    return json;
   }
 
   /** Reads the canonical form back (trusted: it was validated at submission). */

@@ -72,6 +72,22 @@ final class StrictJson {
     return (int) l;
   }
 
+  /** An optional integer in [min, max]; {@code null} when absent. */
+  Long optionalLong(String key, long min, long max) {
+    Object v = obj.getValue(key);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw ReachException.invalidSpec(field(key), "field '" + field(key) + "' must be an integer");
+    }
+    long l = n.longValue();
+    if (l < min || l > max) {
+      throw ReachException.invalidSpec(field(key), "field '" + field(key) + "' must be between " + min + " and " + max);
+    }
+    return l;
+  }
+
   List<String> optionalStrings(String key, int maxItems, int maxLen) {
     Object v = obj.getValue(key);
     if (v == null) {
