@@ -29,7 +29,7 @@ final class OrchestratorClient {
   /** Replies {@code {"id", "created"}}. */
   Future<JsonObject> submit(RunSpec spec, String idempotencyKey) {
     return bus.request(Addresses.SUBMIT_RUN,
-        new JsonObject().put("spec", spec.toJson()).put("idempotency_key", idempotencyKey));
+        new JsonObject().put("spec", spec.submissionJson()).put("idempotency_key", idempotencyKey));
   }
 
   Future<JsonObject> getRun(String id) {

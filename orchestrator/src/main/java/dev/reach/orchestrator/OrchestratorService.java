@@ -12,6 +12,7 @@ import dev.reach.orchestrator.leader.LeaderVerticle;
 import dev.reach.orchestrator.leader.RetentionVerticle;
 import dev.reach.orchestrator.leader.SealerVerticle;
 import dev.reach.orchestrator.leader.OutageState;
+import dev.reach.orchestrator.secrets.SecretCipher;
 import dev.reach.orchestrator.store.AdminStore;
 import dev.reach.orchestrator.store.DbNow;
 import dev.reach.orchestrator.store.DeadLetterStore;
@@ -132,8 +133,9 @@ public final class OrchestratorService {
       }
     });
     ProtocolCounters counters = new ProtocolCounters(metrics);
-    RunStore runs = new RunStore(db, DbNow.DATABASE_CLOCK);
-    LeaseStore leases = new LeaseStore(db, DbNow.DATABASE_CLOCK, cfg.leaseTtlMs(), counters);
+    SecretCipher secretCipher = new SecretCipher(cfg.secrets());
+    RunStore runs = new RunStore(db, DbNow.DATABASE_CLOCK, secretCipher);
+    LeaseStore leases = new LeaseStore(db, DbNow.DATABASE_CLOCK, cfg.leaseTtlMs(), counters, secretCipher);
     LeaderStore leaderStore = new LeaderStore(db, DbNow.DATABASE_CLOCK);
     ExpiryGuard guard = new ExpiryGuard(cfg.massExpiryShare(), cfg.massExpiryMinLeases(), cfg.clockJumpMs(), graceMs);
     AtomicReference<LeaderVerticle> leader = new AtomicReference<>();

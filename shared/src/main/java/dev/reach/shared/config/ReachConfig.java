@@ -82,7 +82,8 @@ public record ReachConfig(
     int breakerSuccesses,
     long breakerResetMs,
     long sealIntervalMs,
-    int sealBatch) {
+    int sealBatch,
+    SecretsConfig secrets) {
 
   public static final String DEFAULT_DB_URL = "postgresql://reach:reach@127.0.0.1:5432/reach";
   public static final long DEFAULT_LEASE_TTL_MS = 15_000;
@@ -193,6 +194,7 @@ public record ReachConfig(
     long depReset = r.longValue("REACH_BREAKER_RESET_MS", 60_000, 100, 3_600_000);
     long sealInterval = r.longValue("REACH_SEAL_INTERVAL_MS", 1_000, 0, 3_600_000);
     int sealBatch = r.intValue("REACH_SEAL_BATCH", 1_000, 1, 100_000);
+    SecretsConfig secrets = SecretsConfig.from(r);
     r.validate();
     return new ReachConfig(
         db, poolSize, connectTimeout, statementTimeout, clusterName, host, publicHost, clusterPort, members, ebPort,
@@ -202,7 +204,7 @@ public record ReachConfig(
         blobGrace, watchdogInterval, watchdogStuck, healMax, healWindow, healCooldown, churnThreshold, churnWindow,
         healthCache, adminToken, critFailures, critCooldown, warnFailures, warnCooldown, infoFailures, infoCooldown, webhook,
         webhookTimeout, webhookTries, webhookBackoff, leaderMissing, aliveWindow, sampleMs, storeMinFree,
-        maxWaitQueue, poolWait, idleTimeout, depFailures, depSuccesses, depReset, sealInterval, sealBatch);
+        maxWaitQueue, poolWait, idleTimeout, depFailures, depSuccesses, depReset, sealInterval, sealBatch, secrets);
   }
 
   private static String defaultRunnerId() {
