@@ -85,12 +85,14 @@ class RunSecretsTest {
   @Test
   void withoutAKeyASubmissionCarryingSecretsIsRefusedAndNothingIsStored() {
     RunStore noKey = new RunStore(f.db, f.now);
+    long eventsBefore = f.count("SELECT count(*) FROM events");
     Throwable t = catchThrowable(() -> noKey.submit(spec("default", "{\"S\":\"" + RUN_VALUE + "\"}"), null).await());
     assertThat(t).isInstanceOf(ReachException.class);
     assertThat(((ReachException) t).code()).isEqualTo(ErrorCode.SECRETS_NOT_CONFIGURED);
     assertThat(t.getMessage()).contains("REACH_SECRETS_KEY").doesNotContain(RUN_VALUE);
     assertThat(f.count("SELECT count(*) FROM runs")).isZero();
-    assertThat(f.count("SELECT count(*) FROM events")).isZero();
+    assertThat(f.count("SELECT count(*) FROM events")).isEqualTo(eventsBefore);
+    assertThat(f.count("SELECT count(*) FROM run_secrets")).isZero();
     // without secrets the same store still takes runs
     assertThat(noKey.submit(spec("default", "{}"), null).await().created()).isTrue();
   }

@@ -38,7 +38,7 @@ public final class SecretValues {
       String f = field + "." + e.getKey();
       String problem = nameProblem(e.getKey());
       if (problem != null) {
-        throw ReachException.invalidSpec(f, "secret name '" + e.getKey() + "' " + problem);
+        throw ReachException.invalidSpec(f, "field '" + f + "': secret name '" + e.getKey() + "' " + problem);
       }
       if (e.getValue() == null || e.getValue().isEmpty()) {
         throw ReachException.invalidSpec(f, "field '" + f + "' must be a non-empty string");
