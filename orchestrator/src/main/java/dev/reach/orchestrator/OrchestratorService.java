@@ -4,6 +4,7 @@ import dev.reach.orchestrator.admin.FirstAdminToken;
 import dev.reach.orchestrator.api.AdminBusApi;
 import dev.reach.orchestrator.api.EventsBusApi;
 import dev.reach.orchestrator.api.OrchestratorApi;
+import dev.reach.orchestrator.api.SecretsBusApi;
 import dev.reach.orchestrator.api.ProtocolCounters;
 import dev.reach.orchestrator.leader.ExpiryGuard;
 import dev.reach.orchestrator.leader.LeaderAlerts;
@@ -12,6 +13,7 @@ import dev.reach.orchestrator.leader.LeaderVerticle;
 import dev.reach.orchestrator.leader.RetentionVerticle;
 import dev.reach.orchestrator.leader.SealerVerticle;
 import dev.reach.orchestrator.leader.OutageState;
+import dev.reach.orchestrator.secrets.EnvironmentSecretStore;
 import dev.reach.orchestrator.secrets.SecretCipher;
 import dev.reach.orchestrator.store.AdminStore;
 import dev.reach.orchestrator.store.DbNow;
@@ -193,6 +195,11 @@ public final class OrchestratorService {
           chainIds.add(chainId);
           return id;
         }))
+        .compose(id -> vertx.deployVerticle(new SecretsBusApi(
+            new EnvironmentSecretStore(db, DbNow.DATABASE_CLOCK, secretCipher), counters)).map(secretsId -> {
+              chainIds.add(secretsId); // undeployed at stop with the event-chain verticles
+              return id;
+            }))
         .compose(id -> sealer == null ? Future.succeededFuture(id) : vertx.deployVerticle(sealer).map(sealerId -> {
           chainIds.add(sealerId);
           return id;
