@@ -49,6 +49,7 @@ final class HubRouter {
     // the admin API: nothing of it (not even which paths exist) without an admin token
     // (a body is read before the token is checked: the check is asynchronous and the body would be gone)
     router.post("/admin/api/*").handler(BodyHandler.create(false).setBodyLimit(16 * 1024));
+    router.put("/admin/api/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024)); // a secret's value
     router.route("/admin/api/*").handler(adminAuth);
     router.get("/admin/api/system-status").handler(new SystemStatusHandler(node, orchestrator));
     router.get("/admin/api/worker/status").handler(new WorkerStatusHandler(node, worker));
@@ -57,6 +58,10 @@ final class HubRouter {
     router.post("/admin/api/projections/rebuild").handler(new RebuildProjectionsHandler(orchestrator));
     router.post("/admin/api/drill-events").handler(new DrillEventHandler(orchestrator));
     router.get("/admin/api/runs/:id/state").handler(new RunStateHandler(orchestrator));
+    EnvironmentSecretsHandler secrets = new EnvironmentSecretsHandler(orchestrator);
+    router.put("/admin/api/environments/:env/secrets/:name").handler(secrets::set);
+    router.get("/admin/api/environments/:env/secrets").handler(secrets::list);
+    router.delete("/admin/api/environments/:env/secrets/:name").handler(secrets::delete);
     router.post("/admin/api/dead-letters/:jobId/requeue").handler(gate).handler(new RequeueDeadLetterHandler(orchestrator));
 
     node.health().mount(router);

@@ -69,6 +69,11 @@ final class OrchestratorClient {
    * Replies {@code {"run_id", "requeue_of", "requeue_of_run"}}: the new run that retries the job;
    * its event names {@code actor} (null: anonymous) and {@code reason} (nullable).
    */
+  /** An admin request that takes the body as it is (environment secrets). */
+  Future<JsonObject> admin(String address, JsonObject body) {
+    return bus.request(address, body);
+  }
+
   Future<JsonObject> requeueDeadLetter(String jobId, String actor, String reason) {
     JsonObject body = new JsonObject().put("job_id", jobId);
     if (actor != null) {
