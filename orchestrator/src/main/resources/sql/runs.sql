@@ -9,6 +9,8 @@
 -- $1 run id, $2 name, $3 idempotency key (nullable), $4 fingerprint, $5 jobs jsonb [{job_id, spec}], $6 now,
 -- $7 requeue of job id (nullable), $8 actor (requeues), $9 reason (requeues, nullable),
 -- $10 the submitting token's id (nullable: auth off)
+-- $11 sealed secrets jsonb [{name, key_id, nonce, ciphertext}] (base64; never plaintext), $12 environment.
+-- The event names the environment and the secrets, never a value.
 WITH run AS (
   INSERT INTO runs (id, name, idempotency_key, fingerprint, job_count, created_at, requeue_of)
   VALUES ($1, $2, $3, $4, jsonb_array_length($5::jsonb), coalesce($6::timestamptz, now()), $7::uuid)
@@ -25,11 +27,21 @@ WITH run AS (
 ), submitter AS (
   INSERT INTO run_submitters (run_id, token_id)
   SELECT run.id, $10::uuid FROM run WHERE $10::uuid IS NOT NULL
+), run_environment AS (
+  INSERT INTO run_environments (run_id, environment)
+  SELECT run.id, $12::text FROM run
+), sealed_secrets AS (
+  INSERT INTO run_secrets (run_id, name, key_id, nonce, ciphertext)
+  SELECT run.id, s->>'name', s->>'key_id', decode(s->>'nonce', 'base64'), decode(s->>'ciphertext', 'base64')
+    FROM run, jsonb_array_elements($11::jsonb) AS s
 ), event AS (
   INSERT INTO events (type, run_id, payload, at)
   SELECT 'run_submitted', run.id,
          jsonb_build_object('run_id', run.id, 'name', $2::text, 'idempotency_key', $3::text,
-                            'fingerprint', $4::text, 'jobs', $5::jsonb, 'requeue_of', $7::uuid)
+                            'fingerprint', $4::text, 'jobs', $5::jsonb, 'requeue_of', $7::uuid,
+                            'environment', $12::text,
+                            'secret_names', (SELECT coalesce(jsonb_agg(s->>'name' ORDER BY s->>'name'), '[]'::jsonb)
+                                               FROM jsonb_array_elements($11::jsonb) AS s))
            || CASE WHEN $10::uuid IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('submitted_by', $10::uuid) END,
          run.created_at
     FROM run

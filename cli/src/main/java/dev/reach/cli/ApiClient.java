@@ -110,6 +110,17 @@ public final class ApiClient {
     return json(b, path, timeout);
   }
 
+  /** A request with another method (PUT, DELETE) and an optional JSON body. */
+  public JsonReply sendJson(String method, String path, byte[] body, Map<String, String> headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    headers(b, headers);
+    return json(b, path, REQUEST_TIMEOUT);
+  }
+
   /** A streamed body (the caller closes it); an error status becomes an {@link ApiException}. */
   InputStream stream(String path) {
     return stream(path, Map.of());

@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
       AdminCommand.class,
       DebugCommand.class,
       AuditCommand.class,
+      SecretCommand.class,
       dev.reach.cli.drill.DrillCommand.class,
       dev.reach.cli.token.TokenCommand.class,
       TlsCommand.class,

@@ -65,6 +65,7 @@ final class HubRouter {
 
     // the admin API: nothing of it (not even which paths exist) without an admin token
     router.post("/admin/api/*").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(jsonLimits);
+    router.put("/admin/api/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(jsonLimits); // a secret's value
     router.route("/admin/api/*").handler(auth.adminApi());
     router.get("/admin/api/system-status").handler(QueryParams.only())
         .handler(new SystemStatusHandler(node, orchestrator));
@@ -84,6 +85,10 @@ final class HubRouter {
     router.get("/admin/api/tokens").handler(QueryParams.only()).handler(tokens::list);
     router.post("/admin/api/tokens/:id/revoke").handler(QueryParams.only()).handler(tokens::revoke);
     router.get("/admin/api/runner-refusals").handler(QueryParams.only()).handler(tokens::refusals);
+    EnvironmentSecretsHandler secrets = new EnvironmentSecretsHandler(orchestrator);
+    router.put("/admin/api/environments/:env/secrets/:name").handler(QueryParams.only()).handler(secrets::set);
+    router.get("/admin/api/environments/:env/secrets").handler(QueryParams.only()).handler(secrets::list);
+    router.delete("/admin/api/environments/:env/secrets/:name").handler(QueryParams.only()).handler(secrets::delete);
 
     node.health().mount(router);
     ReachMetrics.of(vertx).mount(router);

@@ -28,7 +28,7 @@ final class OrchestratorClient {
 
   /** Replies {@code {"id", "created"}}; {@code submittedBy} (nullable: auth off) is the submitting token's id. */
   Future<JsonObject> submit(RunSpec spec, String idempotencyKey, String submittedBy) {
-    JsonObject body = new JsonObject().put("spec", spec.toJson()).put("idempotency_key", idempotencyKey);
+    JsonObject body = new JsonObject().put("spec", spec.submissionJson()).put("idempotency_key", idempotencyKey);
     if (submittedBy != null) {
       body.put("submitted_by", submittedBy);
     }
@@ -98,6 +98,11 @@ final class OrchestratorClient {
    * Replies {@code {"run_id", "requeue_of", "requeue_of_run"}}: the new run that retries the job;
    * its event names {@code actor} (null: anonymous) and {@code reason} (nullable).
    */
+  /** An admin request that takes the body as it is (environment secrets). */
+  Future<JsonObject> admin(String address, JsonObject body) {
+    return bus.request(address, body);
+  }
+
   Future<JsonObject> requeueDeadLetter(String jobId, String actor, String reason) {
     JsonObject body = new JsonObject().put("job_id", jobId);
     if (actor != null) {

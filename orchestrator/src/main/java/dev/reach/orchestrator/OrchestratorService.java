@@ -5,6 +5,7 @@ import dev.reach.orchestrator.admin.RunnerAdmission;
 import dev.reach.orchestrator.api.AdminBusApi;
 import dev.reach.orchestrator.api.EventsBusApi;
 import dev.reach.orchestrator.api.OrchestratorApi;
+import dev.reach.orchestrator.api.SecretsBusApi;
 import dev.reach.orchestrator.api.ProtocolCounters;
 import dev.reach.orchestrator.leader.ExpiryGuard;
 import dev.reach.orchestrator.leader.LeaderAlerts;
@@ -13,6 +14,8 @@ import dev.reach.orchestrator.leader.LeaderVerticle;
 import dev.reach.orchestrator.leader.RetentionVerticle;
 import dev.reach.orchestrator.leader.SealerVerticle;
 import dev.reach.orchestrator.leader.OutageState;
+import dev.reach.orchestrator.secrets.EnvironmentSecretStore;
+import dev.reach.orchestrator.secrets.SecretCipher;
 import dev.reach.orchestrator.store.AdminStore;
 import dev.reach.orchestrator.store.DbNow;
 import dev.reach.orchestrator.store.DeadLetterStore;
@@ -133,8 +136,9 @@ public final class OrchestratorService {
       }
     });
     ProtocolCounters counters = new ProtocolCounters(metrics);
-    RunStore runs = new RunStore(db, DbNow.DATABASE_CLOCK);
-    LeaseStore leases = new LeaseStore(db, DbNow.DATABASE_CLOCK, cfg.leaseTtlMs(), counters);
+    SecretCipher secretCipher = new SecretCipher(cfg.secrets());
+    RunStore runs = new RunStore(db, DbNow.DATABASE_CLOCK, secretCipher);
+    LeaseStore leases = new LeaseStore(db, DbNow.DATABASE_CLOCK, cfg.leaseTtlMs(), counters, secretCipher);
     LeaderStore leaderStore = new LeaderStore(db, DbNow.DATABASE_CLOCK);
     ExpiryGuard guard = new ExpiryGuard(cfg.massExpiryShare(), cfg.massExpiryMinLeases(), cfg.clockJumpMs(), graceMs);
     AtomicReference<LeaderVerticle> leader = new AtomicReference<>();
@@ -199,6 +203,11 @@ public final class OrchestratorService {
           chainIds.add(chainId);
           return id;
         }))
+        .compose(id -> vertx.deployVerticle(new SecretsBusApi(
+            new EnvironmentSecretStore(db, DbNow.DATABASE_CLOCK, secretCipher), counters)).map(secretsId -> {
+              chainIds.add(secretsId); // undeployed at stop with the event-chain verticles
+              return id;
+            }))
         .compose(id -> sealer == null ? Future.succeededFuture(id) : vertx.deployVerticle(sealer).map(sealerId -> {
           chainIds.add(sealerId);
           return id;

@@ -5,6 +5,8 @@ import dev.reach.shared.bus.CompletionOutcome;
 import dev.reach.shared.bus.CompletionReport;
 import dev.reach.shared.bus.Heartbeat;
 import dev.reach.shared.bus.Lease;
+import dev.reach.orchestrator.secrets.LeaseSecrets;
+import dev.reach.orchestrator.secrets.SecretCipher;
 import dev.reach.shared.db.Db;
 import dev.reach.shared.db.SqlFile;
 import dev.reach.shared.error.ErrorCode;
@@ -43,16 +45,23 @@ public final class LeaseStore {
   private final DbNow now;
   private final long ttlMs;
   private final LeaseEvents events;
+  private final LeaseSecrets secrets;
 
   public LeaseStore(Db db, DbNow now, long ttlMs) {
     this(db, now, ttlMs, LeaseEvents.NONE);
   }
 
   public LeaseStore(Db db, DbNow now, long ttlMs, LeaseEvents events) {
+    this(db, now, ttlMs, events, new SecretCipher(null));
+  }
+
+  /** {@code cipher} opens the secrets granted leases carry (without a key, secrets are unavailable). */
+  public LeaseStore(Db db, DbNow now, long ttlMs, LeaseEvents events, SecretCipher cipher) {
     this.db = db;
     this.now = now;
     this.ttlMs = ttlMs;
     this.events = events;
+    this.secrets = new LeaseSecrets(db, cipher);
   }
 
   public long ttlMs() {
@@ -82,7 +91,7 @@ public final class LeaseStore {
       }
       events.granted(granted);
       return leases;
-    });
+    }).compose(secrets::attach);
   }
 
   public Future<Renewal> heartbeat(Heartbeat hb) {

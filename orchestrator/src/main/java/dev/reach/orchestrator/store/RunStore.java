@@ -1,5 +1,8 @@
 package dev.reach.orchestrator.store;
 
+import dev.reach.orchestrator.secrets.SealedSecret;
+import dev.reach.orchestrator.secrets.SecretCipher;
+import dev.reach.orchestrator.secrets.SecretScope;
 import dev.reach.shared.db.Db;
 import dev.reach.shared.db.SqlFile;
 import dev.reach.shared.error.ErrorCode;
@@ -7,12 +10,14 @@ import dev.reach.shared.error.ReachException;
 import dev.reach.shared.job.RunState;
 import dev.reach.shared.spec.JobSpec;
 import dev.reach.shared.spec.RunSpec;
+import dev.reach.shared.spec.SecretValues;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -31,10 +36,17 @@ public final class RunStore {
 
   private final Db db;
   private final DbNow now;
+  private final SecretCipher cipher;
 
+  /** A store without a secrets key: submissions carrying secrets are refused. */
   public RunStore(Db db, DbNow now) {
+    this(db, now, new SecretCipher(null));
+  }
+
+  public RunStore(Db db, DbNow now, SecretCipher cipher) {
     this.db = db;
     this.now = now;
+    this.cipher = cipher;
   }
 
   public Future<Submitted> submit(RunSpec spec, String idempotencyKey) {
@@ -53,6 +65,12 @@ public final class RunStore {
   public Future<Submitted> submit(RunSpec spec, String idempotencyKey, Requeue requeue, UUID submittedBy) {
     UUID requeueOf = requeue == null ? null : requeue.jobId();
     UUID runId = UUID.randomUUID();
+    JsonArray sealed;
+    try {
+      sealed = seal(runId, spec.secrets());
+    } catch (ReachException e) {
+      return Future.failedFuture(e);
+    }
     JsonArray jobs = new JsonArray();
     for (JobSpec job : spec.jobs()) {
       jobs.add(new JsonObject().put("job_id", UUID.randomUUID().toString()).put("spec", job.toJson()));
@@ -62,7 +80,8 @@ public final class RunStore {
         .addUUID(runId).addString(spec.name()).addString(idempotencyKey).addString(fingerprint)
         .addValue(jobs).addOffsetDateTime(now.now()).addUUID(requeueOf)
         .addString(requeue == null ? null : requeue.actor()).addString(requeue == null ? null : requeue.reason())
-        .addUUID(submittedBy);
+        .addUUID(submittedBy)
+        .addValue(sealed).addString(spec.environment());
     return db.query(SQL.get("insert_run"), params).compose(rows -> {
       if (rows.size() == 1) {
         return Future.succeededFuture(new Submitted(rows.iterator().next().getUUID("id"), true));
@@ -82,6 +101,22 @@ public final class RunStore {
         return new Submitted(row.getUUID("id"), false);
       });
     });
+  }
+
+  /** The run's secrets sealed to it (its id is the associated data); nothing without a key. */
+  private JsonArray seal(UUID runId, SecretValues secrets) {
+    JsonArray out = new JsonArray();
+    if (secrets.isEmpty()) {
+      return out;
+    }
+    cipher.requireKey("secrets");
+    Base64.Encoder b64 = Base64.getEncoder();
+    secrets.asMap().forEach((name, value) -> {
+      SealedSecret s = cipher.seal(SecretScope.run(runId), name, value);
+      out.add(new JsonObject().put("name", name).put("key_id", s.keyId())
+          .put("nonce", b64.encodeToString(s.nonce())).put("ciphertext", b64.encodeToString(s.ciphertext())));
+    });
+    return out;
   }
 
   /** The run in the API shape, or a failed future with {@code RUN_NOT_FOUND}. */

@@ -11,6 +11,7 @@ import dev.reach.runner.ship.ArtifactClient;
 import dev.reach.runner.ship.ArtifactUploader;
 import dev.reach.runner.ship.UploadOutcomes;
 import dev.reach.runner.ship.LogShipper;
+import dev.reach.runner.ship.SecretMasker;
 import dev.reach.runner.state.GroupRecord;
 import dev.reach.runner.state.GroupRecords;
 import dev.reach.shared.bus.CompletionReport;
@@ -25,6 +26,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,6 +71,8 @@ public final class Execution {
   private final Tools tools;
   private final Owner owner;
   private final LogShipper log;
+  /** Every write to the log goes through it: the run's secret values become {@code ***}. */
+  private final SecretMasker output;
   private final ArtifactUploader uploader;
   private volatile JobProcess process; // written on the control thread
   private boolean killRequested; // control thread
@@ -100,6 +104,7 @@ public final class Execution {
     this.owner = owner;
     this.log = new LogShipper(tools.context(), tools.artifacts(), lease.jobId(), lease.attempt(), lease.token(),
         tools.logFlushMs(), tools.uploadRetry(), this::staleOnTheStore);
+    this.output = new SecretMasker(lease.secrets().values(), log::append);
     this.uploader = new ArtifactUploader(tools.context(), tools.artifacts(), tools.uploadRetry(), tools.uploads());
   }
 
@@ -141,6 +146,10 @@ public final class Execution {
   public void start(long leaseDeadlineCentis, long nowCentis) {
     this.leaseDeadlineCentis = leaseDeadlineCentis;
     long timeoutAt = nowCentis + lease.spec().timeoutSeconds() * 100L;
+    if (!lease.secretsUnavailable().isEmpty()) {
+      refuseWithoutSecrets();
+      return;
+    }
     tools.control().execute(() -> {
       try {
         workspace = Workspace.create(tools.workRoot(), lease.jobId(), lease.attempt());
@@ -165,6 +174,25 @@ public final class Execution {
           finishIfDone();
         });
       }
+    });
+  }
+
+  /**
+   * Some of the run's secrets could not be decrypted by the orchestrator: the job is not started and
+   * ends {@code secrets_unavailable}; its log says which secrets (by name).
+   */
+  private void refuseWithoutSecrets() {
+    String names = String.join(", ", lease.secretsUnavailable());
+    LOG.warning("job " + lease.jobName() + " not started: secrets unavailable (" + names + ")");
+    byte[] line = ("reach: the job was not started: secrets unavailable (" + names
+        + "); they could not be decrypted with the orchestrator's configured key\n").getBytes(StandardCharsets.UTF_8);
+    output.write(line, line.length);
+    output.finish();
+    tools.context().runOnContext(v -> {
+      end = new ProcessEnd(-1, "secrets_unavailable");
+      outputClosed = true;
+      owner.slotFreed(this);
+      finishIfDone();
     });
   }
 
@@ -246,11 +274,12 @@ public final class Execution {
 
     @Override
     public void onOutput(byte[] bytes, int length) {
-      log.append(bytes, length);
+      output.write(bytes, length);
     }
 
     @Override
     public void onOutputClosed() {
+      output.finish(); // on the reader thread, after its last write: the held-back tail goes out in order
       tools.context().runOnContext(v -> {
         outputClosed = true;
         finishIfDone();
@@ -275,6 +304,7 @@ public final class Execution {
         if (!outputClosed) {
           // a leftover that escaped the process group may hold the output open: do not wait for it long
           tools.context().owner().setTimer(2_000, t -> {
+            output.finish();
             outputClosed = true;
             finishIfDone();
           });
@@ -430,6 +460,7 @@ public final class Execution {
         case "self_fenced" -> EndReason.SELF_FENCED;
         case "cancelled" -> EndReason.CANCELLED;
         case "spawn_failed" -> EndReason.SPAWN_FAILED;
+        case "secrets_unavailable" -> EndReason.SECRETS_UNAVAILABLE;
         case "interrupted" -> EndReason.INTERRUPTED;
         case "memory_limit_exceeded" -> EndReason.MEMORY_LIMIT_EXCEEDED;
         default -> EndReason.INTERRUPTED; // runner_gone: the runner itself stopped the job

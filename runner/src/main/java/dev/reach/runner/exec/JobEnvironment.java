@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The environment a job sees: a minimal {@code PATH}, {@code HOME} set to its workspace, its own
- * identifiers, and its spec's {@code env} on top. Never any of the runner's own variables.
+ * identifiers, its spec's {@code env} on top and its run's secrets over that (the only way a secret
+ * reaches a job). Never any of the runner's own variables.
  */
 public final class JobEnvironment {
   public static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
@@ -20,6 +21,7 @@ public final class JobEnvironment {
     env.put("HOME", workspace.toString());
     env.put("LANG", "C.UTF-8");
     env.putAll(lease.spec().env());
+    env.putAll(lease.secrets().asMap());
     // the job's identity cannot be overridden by its spec
     env.put("REACH_RUN_ID", lease.runId());
     env.put("REACH_JOB_ID", lease.jobId());

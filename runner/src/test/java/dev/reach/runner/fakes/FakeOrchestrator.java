@@ -88,6 +88,12 @@ public final class FakeOrchestrator implements AutoCloseable {
     return lease;
   }
 
+  /** {@code lease} as it is (with its secrets, say) for the next claim. */
+  public Lease offer(Lease lease) {
+    queued.add(lease);
+    return lease;
+  }
+
   public Lease offer(long token, String command) {
     return offer(token, command, 600, List.of());
   }

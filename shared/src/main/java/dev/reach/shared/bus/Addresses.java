@@ -57,6 +57,18 @@ public final class Addresses {
    */
   public static final String ADMIN_EVENTS_PAGE = "reach.orchestrator.admin.events.page";
 
+  /**
+   * Admin: store one environment secret. Request {@code {"environment", "name", "value", "actor"}};
+   * reply {@code {"environment", "name", "updated_at"}} — never the value.
+   */
+  public static final String ADMIN_SECRET_SET = "reach.orchestrator.admin.secret.set";
+
+  /** Admin: an environment's secret names. Request {@code {"environment"}}; reply {@code {"secrets": [{"name", "key_id", "updated_at"}]}}. */
+  public static final String ADMIN_SECRET_LIST = "reach.orchestrator.admin.secret.list";
+
+  /** Admin: delete one environment secret. Request {@code {"environment", "name", "actor"}}; reply {@code {"deleted": true}}. */
+  public static final String ADMIN_SECRET_DELETE = "reach.orchestrator.admin.secret.delete";
+
   // orchestrator, leader only (consumed only by the holder of the leader lock)
   /**
    * A heartbeat sent while the database is unreachable: the leader answers with an outage

@@ -13,7 +13,7 @@ public record CompletionReport(String jobId, long token, String runnerId, Intege
   /** The reasons a runner may report; the others (lease_expired, lost_too_often, ...) only the orchestrator decides. */
   public static final java.util.Set<EndReason> RUNNER_REASONS = java.util.EnumSet.of(
       EndReason.EXIT_CODE, EndReason.TIMEOUT, EndReason.CANCELLED, EndReason.INTERRUPTED,
-      EndReason.SELF_FENCED, EndReason.SPAWN_FAILED,
+      EndReason.SELF_FENCED, EndReason.SPAWN_FAILED, EndReason.SECRETS_UNAVAILABLE,
       EndReason.MEMORY_LIMIT_EXCEEDED, EndReason.ARTIFACT_TOO_LARGE, EndReason.TOO_MANY_ARTIFACTS);
 
   public JsonObject toJson() {

@@ -86,7 +86,8 @@ public record ReachConfig(
     AuthSettings auth,
     ApiLimits apiLimits,
     TlsSettings tls,
-    JobLimitsConfig jobLimits) {
+    JobLimitsConfig jobLimits,
+    SecretsConfig secrets) {
 
   public static final String DEFAULT_DB_URL = "postgresql://reach:reach@127.0.0.1:5432/reach";
   public static final long DEFAULT_LEASE_TTL_MS = 15_000;
@@ -201,6 +202,7 @@ public record ReachConfig(
     ApiLimits apiLimits = ApiLimits.from(r);
     TlsSettings tls = TlsSettings.from(r);
     JobLimitsConfig jobLimits = JobLimitsConfig.from(r);
+    SecretsConfig secrets = SecretsConfig.from(r);
     r.validate();
     return new ReachConfig(
         db, poolSize, connectTimeout, statementTimeout, clusterName, host, publicHost, clusterPort, members, ebPort,
@@ -211,7 +213,7 @@ public record ReachConfig(
         healthCache, adminToken, critFailures, critCooldown, warnFailures, warnCooldown, infoFailures, infoCooldown, webhook,
         webhookTimeout, webhookTries, webhookBackoff, leaderMissing, aliveWindow, sampleMs, storeMinFree,
         maxWaitQueue, poolWait, idleTimeout, depFailures, depSuccesses, depReset, sealInterval, sealBatch,
-        auth, apiLimits, tls, jobLimits);
+        auth, apiLimits, tls, jobLimits, secrets);
   }
 
   private static String defaultRunnerId() {

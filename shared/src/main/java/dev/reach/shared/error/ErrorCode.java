@@ -32,6 +32,8 @@ public enum ErrorCode {
   INSUFFICIENT_STORAGE(507, true),
   UNSUPPORTED_MEDIA_TYPE(415, false),
   IDEMPOTENCY_KEY_REUSED(422, false),
+  /** A submission carries secrets but no encryption key is configured: nothing is stored. */
+  SECRETS_NOT_CONFIGURED(422, false),
   RATE_LIMITED(429, true),
   INTERNAL(500, false),
   DB_UNAVAILABLE(503, true),

@@ -29,6 +29,11 @@ public enum EndReason {
   LEASE_NOT_RECEIVED(Kind.NONE),
   /** The job could not be started (workspace or spawn failure) — an infrastructure loss. */
   SPAWN_FAILED(Kind.LOST),
+  /**
+   * A secret of the run could not be decrypted with the configured key: the job was not started
+   * (own failure: retrying cannot help until the key is fixed).
+   */
+  SECRETS_UNAVAILABLE(Kind.OWN),
   /** Lost attempts used up {@code max_lost_attempts}; the job is quarantined. */
   LOST_TOO_OFTEN(Kind.NONE),
   /**

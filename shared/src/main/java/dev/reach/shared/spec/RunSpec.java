@@ -11,14 +11,29 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
-/** A submitted run: a name and its jobs (names unique within the run). Parsed strictly. */
-public record RunSpec(String name, List<JobSpec> jobs) {
+/**
+ * A submitted run: a name and its jobs (names unique within the run), the environment whose stored
+ * secrets it gets (default {@value #DEFAULT_ENVIRONMENT}) and its own secrets. Parsed strictly.
+ * {@link #toJson()}, the canonical form (stored, in events, fingerprinted), holds secret names only;
+ * {@link #submissionJson()} carries the values and is only for the submission message to the
+ * orchestrator, which encrypts them.
+ */
+public record RunSpec(String name, List<JobSpec> jobs, String environment, SecretValues secrets) {
   public static final int MAX_JOBS = 10_000;
-  private static final Set<String> FIELDS = Set.of("name", "jobs");
+  public static final String DEFAULT_ENVIRONMENT = "default";
+  public static final Pattern ENVIRONMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+  private static final Set<String> FIELDS = Set.of("name", "jobs", "environment", "secrets");
 
   public RunSpec {
     jobs = List.copyOf(jobs);
+    environment = environment == null ? DEFAULT_ENVIRONMENT : environment;
+    secrets = secrets == null ? SecretValues.NONE : secrets;
+  }
+
+  public RunSpec(String name, List<JobSpec> jobs) {
+    this(name, jobs, DEFAULT_ENVIRONMENT, SecretValues.NONE);
   }
 
   public static RunSpec parse(JsonObject json) {
@@ -37,13 +52,42 @@ public record RunSpec(String name, List<JobSpec> jobs) {
       }
       jobs.add(job);
     }
-    return new RunSpec(name, jobs);
+    String environment = in.optionalString("environment", 63, DEFAULT_ENVIRONMENT);
+    if (!ENVIRONMENT.matcher(environment).matches()) {
+      throw ReachException.invalidSpec("environment", "field 'environment' must match " + ENVIRONMENT.pattern());
+    }
+    return new RunSpec(name, jobs, environment, SecretValues.parse(in, "secrets"));
   }
 
+  /**
+   * The canonical form: secret names only. A run in the default environment without secrets has
+   * the form it had before environments and secrets existed (so its fingerprint is unchanged).
+   */
   public JsonObject toJson() {
+    JsonObject o = base();
+    if (!secrets.isEmpty()) {
+      o.put("secret_names", secrets.namesJson());
+    }
+    return o;
+  }
+
+  /** The form the hub sends the orchestrator: {@link #parse} reads it back, secret values included. */
+  public JsonObject submissionJson() {
+    JsonObject o = base();
+    if (!secrets.isEmpty()) {
+      o.put("secrets", secrets.toJson());
+    }
+    return o;
+  }
+
+  private JsonObject base() {
     JsonArray arr = new JsonArray();
     jobs.forEach(j -> arr.add(j.toJson()));
-    return new JsonObject().put("name", name).put("jobs", arr);
+    JsonObject o = new JsonObject().put("name", name).put("jobs", arr);
+    if (!DEFAULT_ENVIRONMENT.equals(environment)) {
+      o.put("environment", environment);
+    }
+    return o;
   }
 
   /** SHA-256 of the canonical form: what an idempotency key is bound to. */
