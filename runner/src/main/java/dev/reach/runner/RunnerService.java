@@ -136,7 +136,7 @@ public final class RunnerService {
             dev.reach.shared.bus.Addresses.ARTIFACT_ENDPOINT, dev.reach.shared.health.HealthRegistry.CHECK_TIMEOUT_MS))
         .dependency(dev.reach.shared.health.DeepChecks.disk(checkPrefix + ".disk", vertx, stateDir, cfg.runnerMinFreeDiskBytes()));
     node.health().announce();
-    return vertx.executeBlocking(() -> JobCaps.prepare(cfg.jobLimits(), cfg.runnerId(), workBase, memorySampler))
+    return vertx.executeBlocking(() -> JobCaps.prepare(cfg.jobLimits(), cfg.runnerId(), cfg.runnerSlots(), workBase, memorySampler))
         .compose(caps -> vertx.executeBlocking(() -> RunnerBoot.prepare(stateDir, incarnation, node.clock(), journal, groups,
             janitor, disk)).map(boot -> Map.entry(caps, boot))
             .onFailure(t -> vertx.executeBlocking(() -> {

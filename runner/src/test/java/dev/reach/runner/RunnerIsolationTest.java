@@ -77,7 +77,9 @@ class RunnerIsolationTest {
     Path secret = h.stateDir.resolve("runner-secret.txt");
     Files.writeString(secret, "the-runner-secret");
     Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--")); // only the directory guards it
-    h.with("REACH_JOB_USER", "nobody");
+    // two slots: a user for each running job; uids of no account, so nothing else on the machine runs as
+    // them (a job user's leftovers are killed when its job ends: never give it a uid something else uses)
+    h.with("REACH_JOB_USER", "61031:61031,61032:61032");
     long runnerPid = ProcessHandle.current().pid();
     h.orchestrator.offer(32, String.join("; ",
         "echo uid=$(id -u)",
@@ -94,11 +96,66 @@ class RunnerIsolationTest {
     String log = h.store.log("job-32", 1);
 
     assertThat(report.reason()).isEqualTo(EndReason.EXIT_CODE);
-    assertThat(log).contains("uid=65534\n").contains("wrote=mine\n").doesNotContain("the-runner-secret")
+    assertThat(log).contains("uid=61031\n").contains("wrote=mine\n").doesNotContain("the-runner-secret")
         .contains("secret=1\n").contains("list=2\n").contains("environ=1\n");
     assertThat(log).containsPattern("home=/.+-work/");
     assertThat(h.store.artifact("job-32", 1, "mine.txt")).isEqualTo("mine\n");
     assertThat(mode(h.stateDir)).isEqualTo("rwx------");
+  }
+
+  @Test
+  void eachRunningJobHasAUserOfItsOwnSoNoJobReadsAnothersEnvironmentAndLeftoversDieWithTheirJob() throws Exception {
+    assumeRootAndSetpriv();
+    Files.setPosixFilePermissions(h.dir, PosixFilePermissions.fromString("rwx--x--x"));
+    Path shared = Files.createDirectories(h.dir.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    h.with("REACH_JOB_USER", "61041:61041,61042:61042");
+    // job 41 holds a value in its environment, leaves a process outside its group, and waits
+    h.orchestrator.offer(41, String.join("; ",
+        "export A_VALUE=only-for-job-41",
+        "echo uid=$(id -u)",
+        "sleep 30 & echo $! > " + shared + "/a.pid",
+        "setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $! > " + shared + "/leftover.pid",
+        "while [ ! -e " + shared + "/b.done ]; do sleep 0.1; done",
+        "kill $(cat " + shared + "/a.pid)"));
+    // job 42 runs beside it and tries to read job 41's environment
+    h.orchestrator.offer(42, String.join("; ",
+        "echo uid=$(id -u)",
+        "while [ ! -s " + shared + "/a.pid ]; do sleep 0.1; done",
+        "cat /proc/$(cat " + shared + "/a.pid)/environ 2>/dev/null | tr '\\0' '\\n' | grep A_VALUE; echo environ=$?",
+        "touch " + shared + "/b.done"));
+    h.deploy();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> h.orchestrator.completion(41).isPresent()
+        && h.orchestrator.completion(42).isPresent());
+    String a = h.store.log("job-41", 1);
+    String b = h.store.log("job-42", 1);
+
+    assertThat(a).containsPattern("uid=6104[12]\n");
+    assertThat(b).containsPattern("uid=6104[12]\n");
+    assertThat(a.substring(a.indexOf("uid="), a.indexOf('\n', a.indexOf("uid="))))
+        .isNotEqualTo(b.substring(b.indexOf("uid="), b.indexOf('\n', b.indexOf("uid="))));
+    assertThat(b).contains("environ=1\n").doesNotContain("only-for-job-41");
+    long leftover = Long.parseLong(Files.readString(shared.resolve("leftover.pid")).trim());
+    await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(leftover).map(p -> !p.isAlive()).orElse(true));
+  }
+
+  @Test
+  void theRunnerRefusesToStartWithFewerJobUsersThanSlots() {
+    h.with("REACH_JOB_USER", "61051:61051");
+    assertThatThrownBy(() -> h.deploy())
+        .hasStackTraceContaining("REACH_JOB_USER=61051:61051")
+        .satisfies(e -> assertThat(rootMessage(e)).satisfiesAnyOf(
+            m -> assertThat(m).contains("names 1 user(s) for 2 slots"),
+            m -> assertThat(m).contains("needs the runner to run as root"),
+            m -> assertThat(m).contains("setpriv")));
+  }
+
+  private static void assumeRootAndSetpriv() throws Exception {
+    Assumptions.assumeTrue(Files.readAllLines(Path.of("/proc/self/status")).stream()
+            .anyMatch(l -> l.matches("Uid:\\s+0\\s+0\\s+0\\s+0")),
+        "assumes the tests run as root: only root may start jobs as another user");
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "assumes util-linux setpriv is installed");
   }
 
   @Test

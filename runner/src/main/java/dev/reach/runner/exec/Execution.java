@@ -2,6 +2,7 @@ package dev.reach.runner.exec;
 
 import dev.reach.runner.limits.JobCaps;
 import dev.reach.runner.limits.JobMemoryCap;
+import dev.reach.runner.limits.JobUser;
 import dev.reach.runner.process.JobProcess;
 import dev.reach.runner.process.ProcStat;
 import dev.reach.runner.process.ProcessEnd;
@@ -79,6 +80,8 @@ public final class Execution {
   private boolean interruptRequested; // control thread
   private volatile Path workspace;
   private volatile Optional<JobMemoryCap> memory = Optional.empty();
+  /** The job user this job runs as (empty: the runner's own), given back when the job is over. */
+  private volatile Optional<JobUser> jobUser = Optional.empty();
   /** The artifact limit the job broke first (context thread; null: none). */
   private ArtifactLimits.Checked artifactsChecked;
   private volatile long spawnedAtMs;
@@ -142,6 +145,16 @@ public final class Execution {
         .put("hurried", hurried);
   }
 
+  /** Gives the job user back (once), after killing whatever it still runs. Blocking. */
+  private void releaseJobUser() {
+    Optional<JobUser> user;
+    synchronized (this) {
+      user = jobUser;
+      jobUser = Optional.empty();
+    }
+    tools.caps().releaseUser(user);
+  }
+
   /** Spawns the job with the watcher holding {@code leaseDeadlineCentis}; {@code nowCentis} starts the timeout. */
   public void start(long leaseDeadlineCentis, long nowCentis) {
     this.leaseDeadlineCentis = leaseDeadlineCentis;
@@ -153,12 +166,13 @@ public final class Execution {
     tools.control().execute(() -> {
       try {
         workspace = Workspace.create(tools.workRoot(), lease.jobId(), lease.attempt());
-        tools.caps().prepareWorkspace(workspace);
+        jobUser = tools.caps().acquireUser();
+        tools.caps().prepareWorkspace(workspace, jobUser);
         Map<String, String> env = JobEnvironment.of(lease, workspace);
         memory = tools.caps().memoryCap(lease.spec().limits(), Long.toString(lease.token()));
         spawnedAtMs = tools.clock().millis();
         process = JobProcess.start(tools.watcher(), workspace, env, lease.spec().command(), leaseDeadlineCentis, timeoutAt,
-            tools.caps().isolation(memory), tools.readers(), new ProcessEvents());
+            tools.caps().isolation(memory, jobUser), tools.readers(), new ProcessEvents());
         if (killRequested) {
           process.kill();
         } else if (interruptRequested) {
@@ -167,6 +181,7 @@ public final class Execution {
       } catch (Exception e) {
         LOG.log(Level.WARNING, "job " + lease.jobName() + " could not be started", e);
         memory.ifPresent(JobMemoryCap::release);
+        releaseJobUser();
         tools.context().runOnContext(v -> {
           end = new ProcessEnd(-1, "spawn_failed");
           outputClosed = true;
@@ -298,6 +313,8 @@ public final class Execution {
         m.ended(); // blocking reads of the job's cgroup, still on the status reader thread
         m.release();
       });
+      // before the slot is freed: the next job must find its user free, with nothing of this job left running
+      releaseJobUser();
       tools.context().runOnContext(v -> {
         end = processEnd;
         owner.slotFreed(Execution.this);

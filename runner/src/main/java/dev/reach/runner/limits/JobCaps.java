@@ -14,20 +14,20 @@ import java.util.logging.Logger;
 /**
  * The runner's limits and isolation for every job it starts: the configured defaults and
  * ceilings, how memory is enforced on this machine (a cgroup, decided once at start, or the
- * sampler), and the job user, if any. Blocking methods: call them off the event loop.
+ * sampler), and the job users, if any (one per running job). Blocking methods: call them off the event loop.
  */
 public final class JobCaps {
   private static final Logger LOG = Logger.getLogger(JobCaps.class.getName());
 
   private final JobLimitsConfig config;
   private final MemoryCgroups cgroups; // null: the sampler
-  private final JobUser user; // null: jobs run as the runner
+  private final JobUsers users; // null: jobs run as the runner
   private final ScheduledExecutorService sampler;
 
-  JobCaps(JobLimitsConfig config, MemoryCgroups cgroups, JobUser user, ScheduledExecutorService sampler) {
+  JobCaps(JobLimitsConfig config, MemoryCgroups cgroups, JobUsers users, ScheduledExecutorService sampler) {
     this.config = config;
     this.cgroups = cgroups;
-    this.user = user;
+    this.users = users;
     this.sampler = sampler;
   }
 
@@ -36,8 +36,8 @@ public final class JobCaps {
    * usable ({@code cgroup} refuses to start without one), the job user resolved. Throws a message
    * naming the setting when the runner cannot do what it is configured to.
    */
-  public static JobCaps prepare(JobLimitsConfig config, String runnerId, Path workBase, ScheduledExecutorService sampler)
-      throws IOException {
+  public static JobCaps prepare(JobLimitsConfig config, String runnerId, int slots, Path workBase,
+      ScheduledExecutorService sampler) throws IOException {
     MemoryCgroups cgroups = null;
     if (!config.memoryEnforcer().equals(JobLimitsConfig.SAMPLER)) {
       StringBuilder whyNot = new StringBuilder();
@@ -52,14 +52,15 @@ public final class JobCaps {
             + " ms (no usable memory cgroup: " + whyNot + ")");
       }
     }
-    JobUser user = null;
+    JobUsers users = null;
     try {
       if (config.jobUser() != null) {
-        user = JobUser.resolve(config.jobUser());
+        users = JobUsers.resolve(config.jobUser(), slots);
         Files.createDirectories(workBase);
         Files.setPosixFilePermissions(workBase, PosixFilePermissions.fromString("rwx--x--x"));
-        user.checkReachable(workBase);
-        LOG.info("jobs run as " + user.name() + " (uid " + user.uid() + ", gid " + user.gid() + ")");
+        users.all().get(0).checkReachable(workBase);
+        LOG.info("jobs run as one of " + users.all().stream().map(u -> u.name() + " (uid " + u.uid() + ")").toList()
+            + ", a user of its own for each running job");
       }
     } catch (IOException | RuntimeException e) {
       if (cgroups != null) {
@@ -67,7 +68,7 @@ public final class JobCaps {
       }
       throw e;
     }
-    return new JobCaps(config, cgroups, user, sampler);
+    return new JobCaps(config, cgroups, users, sampler);
   }
 
   /** The runner stops (its jobs are gone): no more sampling; its cgroup directory is removed when empty. Blocking. */
@@ -87,8 +88,14 @@ public final class JobCaps {
     return cgroups == null ? JobMemoryCap.BY_SAMPLER : JobMemoryCap.BY_CGROUP;
   }
 
-  public Optional<JobUser> user() {
-    return Optional.ofNullable(user);
+  /** A job user of its own for a job about to start (empty: jobs run as the runner). Give it back with {@link #releaseUser}. */
+  public Optional<JobUser> acquireUser() {
+    return users == null ? Optional.empty() : Optional.of(users.acquire());
+  }
+
+  /** The job that had {@code user} is over: whatever the user still runs is killed, then it is free again. Blocking. */
+  public void releaseUser(Optional<JobUser> user) {
+    user.ifPresent(u -> users.release(u));
   }
 
   /** The memory cap of a job with {@code limits} (empty: no limit applies), named {@code name} (its cgroup). */
@@ -101,15 +108,15 @@ public final class JobCaps {
   }
 
   /** Makes {@code workspace} the job user's (and its parent searchable, not listable); nothing without a job user. */
-  public void prepareWorkspace(Path workspace) throws IOException {
-    if (user != null) {
+  public void prepareWorkspace(Path workspace, Optional<JobUser> user) throws IOException {
+    if (user.isPresent()) {
       Files.setPosixFilePermissions(workspace.getParent(), PosixFilePermissions.fromString("rwx--x--x"));
-      user.own(workspace);
+      user.get().own(workspace);
     }
   }
 
-  /** What the watcher sets up for a job with {@code memory}. */
-  public JobIsolation isolation(Optional<JobMemoryCap> memory) {
-    return new JobIsolation(memory.map(JobMemoryCap::cgroupProcs).orElse(null), user == null ? null : user.runAs());
+  /** What the watcher sets up for a job with {@code memory}, run as {@code user}. */
+  public JobIsolation isolation(Optional<JobMemoryCap> memory, Optional<JobUser> user) {
+    return new JobIsolation(memory.map(JobMemoryCap::cgroupProcs).orElse(null), user.map(JobUser::runAs).orElse(null));
   }
 }

@@ -24,7 +24,10 @@ public record JobUser(String name, int uid, int gid) {
     return uid + ":" + gid;
   }
 
-  /** Resolves {@code user} (a name or a numeric uid); throws a message fit for the operator otherwise. */
+  /**
+   * Resolves {@code user} (a name, a numeric uid of an account, or {@code UID:GID} with or without an
+   * account); throws a message fit for the operator otherwise.
+   */
   public static JobUser resolve(String user) throws IOException {
     if (!Files.isExecutable(SETPRIV)) {
       throw new IllegalStateException("REACH_JOB_USER=" + user + " needs " + SETPRIV + " (util-linux), which is not installed");
@@ -34,8 +37,16 @@ public record JobUser(String name, int uid, int gid) {
       throw new IllegalStateException("REACH_JOB_USER=" + user + " needs the runner to run as root (it runs as uid " + self
           + "): only root may start jobs as another user");
     }
-    String uid = id("-u", user);
-    String gid = id("-g", user);
+    String uid;
+    String gid;
+    if (user.matches("[0-9]+:[0-9]+")) {
+      // a numeric uid:gid needs no account: a uid no one else uses is the safest job user
+      uid = user.substring(0, user.indexOf(':'));
+      gid = user.substring(user.indexOf(':') + 1);
+    } else {
+      uid = id("-u", user);
+      gid = id("-g", user);
+    }
     if (uid == null || gid == null) {
       throw new IllegalStateException("REACH_JOB_USER=" + user + ": no such user on this machine");
     }

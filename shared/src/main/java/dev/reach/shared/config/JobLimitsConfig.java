@@ -14,7 +14,8 @@ import java.util.Locale;
  * @param memorySampleMs {@code REACH_JOB_MEMORY_SAMPLE_MS}: how often the sampler measures a job's resident memory
  * @param maxArtifactBytes {@code REACH_JOB_MAX_ARTIFACT_BYTES}: the largest one artifact file may be (default and ceiling)
  * @param maxArtifacts {@code REACH_JOB_MAX_ARTIFACTS}: how many artifact files a job may produce (default and ceiling)
- * @param jobUser {@code REACH_JOB_USER}: run jobs as this user (a name or a numeric uid); {@code null}: as the runner
+ * @param jobUser {@code REACH_JOB_USER}: the users jobs run as, comma-separated (names, numeric uids or {@code UID:GID}),
+ *     one per running job; {@code null}: as the runner
  */
 public record JobLimitsConfig(
     int memoryDefaultMb, int memoryMaxMb, String memoryEnforcer, long memorySampleMs, long maxArtifactBytes,
@@ -37,8 +38,9 @@ public record JobLimitsConfig(
     long artifactBytes = r.longValue("REACH_JOB_MAX_ARTIFACT_BYTES", 1L << 30, 1, 1L << 40);
     int artifacts = r.intValue("REACH_JOB_MAX_ARTIFACTS", 100, 1, 10_000);
     String user = r.string("REACH_JOB_USER", null);
-    if (user != null && !user.matches("[a-z_][a-z0-9_-]{0,31}\\$?|[0-9]{1,10}")) {
-      r.problem("REACH_JOB_USER=" + user + ": must be a user name or a numeric uid");
+    String one = "(?:[a-z_][a-z0-9_-]{0,31}\\$?|[0-9]{1,10}(?::[0-9]{1,10})?)";
+    if (user != null && !user.matches(one + "(?:\\s*,\\s*" + one + ")*")) {
+      r.problem("REACH_JOB_USER=" + user + ": must be user names, numeric uids or UID:GID, comma-separated");
     }
     return new JobLimitsConfig(memDefault, memMax, enforcer, sampleMs, artifactBytes, artifacts, user);
   }
