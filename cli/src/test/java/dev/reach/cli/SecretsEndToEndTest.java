@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Secrets end to end on a real local cluster (embedded Postgres, orchestrator, runner, hub in this
  * JVM): an environment secret set with {@code reachctl secret set} (value on stdin) and a run's own
- * secret reach the job as environment variables; the job prints them whole and in pieces; then the
- * stored log, the run, the run list, the event export, the secret list and every event payload in
+ * secret reach the job as environment variables; the job prints them whole and in pieces, followed live
+ * ({@code ?follow=true}) while it runs; then the stored log, the live stream, the run, the run list, the event export, the secret list and every event payload in
  * the database are searched for the values — the log has {@code ***}, none has a value.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -88,7 +88,7 @@ class SecretsEndToEndTest {
 
     String command = String.join("; ",
         "echo \"run: $DB_PASSWORD env: $API_KEY\"",
-        "printf 'pieces: %s' \"$(printf %s \"$DB_PASSWORD\" | head -c 5)\"", "sleep 0.5",
+        "printf 'pieces: %s' \"$(printf %s \"$DB_PASSWORD\" | head -c 5)\"", "sleep 2",
         "printf '%s\\n' \"$(printf %s \"$DB_PASSWORD\" | tail -c +6)\"",
         // compared by its hash: the value itself must not be in the command (the run's views show commands)
         "[ \"$(printf %s \"$API_KEY\" | sha256sum | cut -c1-64)\" = '" + sha256(ENV_VALUE) + "' ] && echo env-ok");
@@ -100,8 +100,16 @@ class SecretsEndToEndTest {
     assertThat(submit.run("submit", specFile.toString(), "--api", api)).as(submit.err()).isZero();
     String runId = submit.out().strip();
 
+    // the live stream: followed while the job runs (it sleeps 2 s between the pieces of a secret)
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+        .until(() -> new JsonObject(get(api + "/api/v1/runs/" + runId, false)).getString("state").equals("RUNNING"));
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> live = HttpClient.newHttpClient().sendAsync(
+        HttpRequest.newBuilder(URI.create(api + "/api/v1/runs/" + runId + "/jobs/show/log?follow=true"))
+            .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
         .until(() -> new JsonObject(get(api + "/api/v1/runs/" + runId, false)).getString("state").equals("SUCCEEDED"));
+    String followed = live.get(60, TimeUnit.SECONDS).body();
+    assertThat(followed).isEqualTo("run: *** env: ***\npieces: ***\nenv-ok\n");
 
     String log = get(api + "/api/v1/runs/" + runId + "/jobs/show/log", false);
     assertThat(log).isEqualTo("run: *** env: ***\npieces: ***\nenv-ok\n");
@@ -115,6 +123,7 @@ class SecretsEndToEndTest {
     answers.add(get(api + "/admin/api/environments/prod/secrets", true));
     answers.add(get(api + "/admin/api/runs/" + runId + "/state", true));
     answers.add(set.out() + set.err() + list.out() + submit.out() + submit.err());
+    answers.add(followed);
     for (String a : answers) {
       assertThat(a).doesNotContain(ENV_VALUE).doesNotContain(RUN_VALUE);
     }
