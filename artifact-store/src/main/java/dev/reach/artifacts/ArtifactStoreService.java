@@ -95,8 +95,9 @@ public final class ArtifactStoreService {
         node.config().watchdogStuckMs(),
         () -> db.breaker().isClosed() ? null : "database circuit breaker " + db.breaker().state());
     return vertx.executeBlocking(layout::prepare)
-        .compose(v -> Future.<Migrator>future(p -> p.complete(Migrator.fromClasspath()))
-            .compose(m -> m.migrate(db.pool())))
+        // like the orchestrators: a slow database at start (a busy machine) gets bounded retries, not a crash
+        .compose(v -> Migrator.fromClasspath().migrateAtStart(vertx, db.pool(),
+            node.config().dbConnectTimeoutMs() + node.config().dbStatementTimeoutMs() * 3, 10))
         .compose(n -> verticle.deploy())
         .map(id -> {
           node.health()

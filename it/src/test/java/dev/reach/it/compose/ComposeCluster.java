@@ -203,7 +203,12 @@ final class ComposeCluster implements AutoCloseable {
   ComposeCluster start() {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     long t0 = System.nanoTime();
-    compose.start();
+    try {
+      compose.start();
+    } catch (RuntimeException e) {
+      printWhyNotHealthy();
+      throw e;
+    }
     upSeconds = (System.nanoTime() - t0) / 1e9;
     docker = DockerClientFactory.instance().client();
     project = inspect("hub").getConfig().getLabels().get("com.docker.compose.project");
@@ -214,6 +219,26 @@ final class ComposeCluster implements AutoCloseable {
 
   String project() {
     return project;
+  }
+
+  /** After a failed start: every container's state and health, and the last log lines of those not healthy. */
+  private void printWhyNotHealthy() {
+    try {
+      var client = DockerClientFactory.instance().client();
+      for (Container c : client.listContainersCmd().withShowAll(true)
+          .withLabelFilter(List.of("dev.reach.role")).exec()) {
+        String name = String.join(",", c.getNames());
+        System.out.println("COMPOSE container " + name + ": " + c.getStatus());
+        if (!c.getStatus().contains("(healthy)")) {
+          Process p = new ProcessBuilder("docker", "logs", "--tail", "60", c.getId()).redirectErrorStream(true).start();
+          String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          p.waitFor(30, TimeUnit.SECONDS);
+          System.out.println("COMPOSE last log lines of " + name + ":\n" + out);
+        }
+      }
+    } catch (Exception diag) {
+      System.out.println("COMPOSE could not list the containers: " + diag);
+    }
   }
 
   /** The service's container, found by its compose labels (names differ between compose v1 and v2). */
