@@ -215,8 +215,12 @@ public final class DrillRunner {
       databaseHeld = false;
       unpausedAt = clear("unpause", db, () -> faults.unpause(db));
     }
+    // DB_POOL_EXHAUSTED counts too: with auth on, every request's token lookup is a statement, and a frozen
+    // database holds them all, so the pool is full of them before a statement times out (a 503 with the
+    // retry hint all the same; the compose drill saw it on 2026-12-05)
     report.check(new Check("submissions refused with the error contract while the database is away",
-        refused != null && (refused.endsWith("DB_UNAVAILABLE") || refused.endsWith("DB_CIRCUIT_OPEN")),
+        refused != null && (refused.endsWith("DB_UNAVAILABLE") || refused.endsWith("DB_CIRCUIT_OPEN")
+            || refused.endsWith("DB_POOL_EXHAUSTED")),
         refused == null ? "no submission was refused during the outage (" + acceptedDuring + " accepted)"
             : "refused with " + refused + (acceptedDuring > 0 ? "; " + acceptedDuring + " accepted before" : "")));
     report.timing("detect", refused == null ? null : refusedAt - at);
