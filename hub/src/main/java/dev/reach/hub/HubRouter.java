@@ -80,7 +80,7 @@ final class HubRouter {
     router.get("/admin/api/runs/:id/state").handler(QueryParams.only()).handler(new RunStateHandler(orchestrator));
     router.post("/admin/api/dead-letters/:jobId/requeue").handler(gate).handler(QueryParams.only())
         .handler(new RequeueDeadLetterHandler(orchestrator));
-    TokenHandlers tokens = new TokenHandlers(orchestrator);
+    TokenHandlers tokens = new TokenHandlers(orchestrator, auth);
     router.post("/admin/api/tokens").handler(QueryParams.only()).handler(tokens::create);
     router.get("/admin/api/tokens").handler(QueryParams.only()).handler(tokens::list);
     router.post("/admin/api/tokens/:id/revoke").handler(QueryParams.only()).handler(tokens::revoke);

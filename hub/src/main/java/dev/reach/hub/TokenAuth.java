@@ -1,9 +1,16 @@
 package dev.reach.hub;
 
+import dev.reach.shared.auth.TokenHash;
 import dev.reach.shared.error.BusErrors;
 import dev.reach.shared.error.ErrorCode;
 import dev.reach.shared.error.ReachException;
+import dev.reach.shared.bus.Addresses;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -12,9 +19,9 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Who may call what: {@code Authorization: Bearer <token>}, the token's SHA-256 looked up by an
@@ -28,6 +35,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The admin surface is most needed when things are degraded, so when no orchestrator or database can
  * answer, the token configured in {@code REACH_ADMIN_TOKEN} and tokens verified within the last
  * {@link #LAST_KNOWN_GOOD} still pass; an answer that the token is unknown or revoked always wins.
+ *
+ * <p>A token verified within the last {@link #FRESH} passes without asking again, and concurrent
+ * requests with the same token share one question: a busy client costs one lookup every few seconds,
+ * not one per request, and when the database freezes the token lookups cannot fill its pool. A
+ * revocation empties these memories on every hub (the orchestrator publishes {@link
+ * Addresses#TOKEN_REVOKED}; the hub that revoked empties its own before it answers), and if that
+ * message is lost a revoked token still stops passing after {@link #FRESH}.
  */
 final class TokenAuth {
   /** Who was let in, for the handlers: {@code token:<name>}, or {@code anonymous} with auth off. */
@@ -37,6 +51,7 @@ final class TokenAuth {
   /** The role of the token that was let in; absent with auth off. */
   static final String ROLE = "reach.auth.role";
   static final Duration LAST_KNOWN_GOOD = Duration.ofMinutes(10);
+  static final Duration FRESH = Duration.ofSeconds(5);
   private static final String BEARER = "Bearer ";
 
   private record Verified(JsonObject token, Instant at) {}
@@ -47,13 +62,16 @@ final class TokenAuth {
   private final Clock clock;
   private final RateLimiter limiter;
   private final Map<String, Verified> lastKnownGood = new ConcurrentHashMap<>();
+  private final Map<String, Future<JsonObject>> asking = new ConcurrentHashMap<>();
+  /** Moves on at every revocation: an answer to a question asked before it is used once, never remembered. */
+  private final AtomicLong generation = new AtomicLong();
 
   /** {@code limiter} (null: no limit) counts every request let in, per token (per client address with auth off). */
   TokenAuth(OrchestratorClient orchestrator, String configuredToken, boolean enabled, Clock clock,
       RateLimiter limiter) {
     this.limiter = limiter;
     this.orchestrator = orchestrator;
-    this.configuredSha = configuredToken == null ? null : sha256(configuredToken).getBytes(StandardCharsets.US_ASCII);
+    this.configuredSha = configuredToken == null ? null : TokenHash.sha256(configuredToken).getBytes(StandardCharsets.US_ASCII);
     this.enabled = enabled;
     this.clock = clock;
   }
@@ -93,29 +111,72 @@ final class TokenAuth {
       unauthorized(ctx, "unknown or revoked token");
       return;
     }
-    String sha = sha256(token);
-    orchestrator.verifyToken(sha).onComplete(ar -> {
-      if (ctx.response().closed() || ctx.response().ended()) {
-        return;
-      }
-      if (ar.succeeded()) {
-        lastKnownGood.put(sha, new Verified(ar.result(), clock.instant()));
-        authorize(ctx, ar.result(), needed);
-        return;
-      }
-      ReachException e = BusErrors.classify(ar.cause());
-      if (e.code() == ErrorCode.UNAUTHORIZED) {
-        lastKnownGood.remove(sha);
-        unauthorized(ctx, "unknown or revoked token");
-      } else if (e.code().retryable() && configuredSha != null
-          && MessageDigest.isEqual(configuredSha, sha.getBytes(StandardCharsets.US_ASCII))) {
-        authorize(ctx, new JsonObject().put("name", "REACH_ADMIN_TOKEN").put("role", "admin"), needed);
-      } else if (e.code().retryable() && recentlyVerified(sha) != null) {
-        authorize(ctx, recentlyVerified(sha), needed);
+    String sha = TokenHash.sha256(token);
+    Verified known = lastKnownGood.get(sha);
+    if (known != null && known.at().plus(FRESH).isAfter(clock.instant())) {
+      authorize(ctx, known.token(), needed);
+      return;
+    }
+    Context here = Vertx.currentContext();
+    long asked = generation.get();
+    verify(sha).onComplete(ar -> {
+      if (here != null && Vertx.currentContext() != here) {
+        here.runOnContext(v -> decide(ctx, sha, needed, asked, ar));
       } else {
-        ctx.fail(e);
+        decide(ctx, sha, needed, asked, ar);
       }
     });
+  }
+
+  /** Empties what this hub remembers of verified tokens: the next request with any token asks again. */
+  void forgetVerified() {
+    generation.incrementAndGet();
+    asking.clear();
+    lastKnownGood.clear();
+  }
+
+  /** One question per token at a time: requests arriving while it is asked share its answer. */
+  private Future<JsonObject> verify(String sha) {
+    Future<JsonObject> pending = asking.get(sha);
+    if (pending != null) {
+      return pending;
+    }
+    Promise<JsonObject> answer = Promise.promise();
+    pending = asking.putIfAbsent(sha, answer.future());
+    if (pending != null) {
+      return pending;
+    }
+    orchestrator.verifyToken(sha).onComplete(ar -> {
+      asking.remove(sha, answer.future());
+      answer.handle(ar);
+    });
+    return answer.future();
+  }
+
+  private void decide(RoutingContext ctx, String sha, ApiRole needed, long asked,
+      AsyncResult<JsonObject> ar) {
+    if (ctx.response().closed() || ctx.response().ended()) {
+      return;
+    }
+    if (ar.succeeded()) {
+      if (generation.get() == asked) {
+        lastKnownGood.put(sha, new Verified(ar.result(), clock.instant()));
+      }
+      authorize(ctx, ar.result(), needed);
+      return;
+    }
+    ReachException e = BusErrors.classify(ar.cause());
+    if (e.code() == ErrorCode.UNAUTHORIZED) {
+      lastKnownGood.remove(sha);
+      unauthorized(ctx, "unknown or revoked token");
+    } else if (e.code().retryable() && configuredSha != null
+        && MessageDigest.isEqual(configuredSha, sha.getBytes(StandardCharsets.US_ASCII))) {
+      authorize(ctx, new JsonObject().put("name", "REACH_ADMIN_TOKEN").put("role", "admin"), needed);
+    } else if (e.code().retryable() && recentlyVerified(sha) != null) {
+      authorize(ctx, recentlyVerified(sha), needed);
+    } else {
+      ctx.fail(e);
+    }
   }
 
   private JsonObject recentlyVerified(String sha) {
@@ -155,13 +216,5 @@ final class TokenAuth {
   private static void unauthorized(RoutingContext ctx, String message) {
     ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"reach\"");
     ctx.fail(new ReachException(ErrorCode.UNAUTHORIZED, message, "Authorization"));
-  }
-
-  static String sha256(String token) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

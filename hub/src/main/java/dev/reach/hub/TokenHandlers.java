@@ -21,9 +21,11 @@ final class TokenHandlers {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._:@/-]{0,99}");
 
   private final OrchestratorClient orchestrator;
+  private final TokenAuth auth;
 
-  TokenHandlers(OrchestratorClient orchestrator) {
+  TokenHandlers(OrchestratorClient orchestrator, TokenAuth auth) {
     this.orchestrator = orchestrator;
+    this.auth = auth;
   }
 
   void create(RoutingContext ctx) {
@@ -56,7 +58,11 @@ final class TokenHandlers {
           ? id.substring(0, 64) + "..." : id), "id");
     }
     orchestrator.revokeToken(id, ctx.get(TokenAuth.PRINCIPAL))
-        .onSuccess(reply -> JsonResponses.send(ctx, 200, reply))
+        .onSuccess(reply -> {
+          // the revoked token must not pass here once the caller has heard it is revoked
+          auth.forgetVerified();
+          JsonResponses.send(ctx, 200, reply);
+        })
         .onFailure(ctx::fail);
   }
 

@@ -2,6 +2,7 @@ package dev.reach.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reach.shared.auth.TokenHash;
 import dev.reach.shared.bus.Addresses;
 import dev.reach.shared.error.ErrorCode;
 import dev.reach.shared.error.ReachException;
@@ -69,7 +70,7 @@ class ApiRolesTest {
     f = HubFixture.start(Map.of("REACH_AUTH", "true"));
     orchestrator = new FakeOrchestrator(f.vertx);
     orchestrator.on(Addresses.ADMIN_TOKEN_VERIFY, m -> TOKENS.entrySet().stream()
-        .filter(e -> TokenAuth.sha256(e.getKey()).equals(m.getString("token_sha256")))
+        .filter(e -> TokenHash.sha256(e.getKey()).equals(m.getString("token_sha256")))
         .map(e -> e.getValue().copy())
         .findFirst()
         .orElseThrow(() -> new ReachException(ErrorCode.UNAUTHORIZED, "unknown or revoked token")));

@@ -2,6 +2,7 @@ package dev.reach.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reach.shared.auth.TokenHash;
 import dev.reach.shared.bus.Addresses;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -27,7 +28,7 @@ class HostileInputLimitsTest {
     f = HubFixture.start(env);
     orchestrator = new FakeOrchestrator(f.vertx);
     orchestrator.on(Addresses.ADMIN_TOKEN_VERIFY, m -> {
-      if (!TokenAuth.sha256(TOKEN).equals(m.getString("token_sha256"))) {
+      if (!TokenHash.sha256(TOKEN).equals(m.getString("token_sha256"))) {
         throw new dev.reach.shared.error.ReachException(dev.reach.shared.error.ErrorCode.UNAUTHORIZED, "unknown");
       }
       return new JsonObject().put("id", "66666666-6666-4666-8666-666666666666").put("name", "ci").put("role", "submitter");

@@ -30,6 +30,7 @@ import dev.reach.orchestrator.store.RunnerStore;
 import dev.reach.orchestrator.store.SignalStore;
 import dev.reach.shared.alert.Alerts;
 import dev.reach.shared.alert.HealAlerts;
+import dev.reach.shared.auth.TokenHash;
 import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.db.Db;
 import dev.reach.shared.db.DbHealth;
@@ -185,7 +186,7 @@ public final class OrchestratorService {
     return Migrator.fromClasspath().migrateAtStart(vertx, db.pool(), cfg.dbConnectTimeoutMs() + cfg.dbStatementTimeoutMs() * 3, 10)
         .compose(n -> FirstAdminToken.ensure(admin, cfg.adminToken(), System.out))
         .compose(v -> cfg.auth().runnerJoinToken() == null ? Future.<Boolean>succeededFuture(false)
-            : admin.ensureJoinToken(FirstAdminToken.sha256(cfg.auth().runnerJoinToken())))
+            : admin.ensureJoinToken(TokenHash.sha256(cfg.auth().runnerJoinToken())))
         .compose(v -> apiSupervisor.deploy())
         .compose(id -> leaderSupervisor.deploy())
         .compose(id -> vertx.deployVerticle(new AdminBusApi(admin, cfg.runnerAliveWindowMs(), counters,

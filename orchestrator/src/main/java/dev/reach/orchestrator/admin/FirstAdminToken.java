@@ -1,12 +1,10 @@
 package dev.reach.orchestrator.admin;
 
 import dev.reach.orchestrator.store.AdminStore;
+import dev.reach.shared.auth.TokenHash;
 import io.vertx.core.Future;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.logging.Logger;
 
 /**
@@ -22,7 +20,7 @@ public final class FirstAdminToken {
 
   public static Future<Void> ensure(AdminStore store, String configured, PrintStream console) {
     if (configured != null) {
-      return store.ensureEnvironmentToken(sha256(configured)).map(added -> {
+      return store.ensureEnvironmentToken(TokenHash.sha256(configured)).map(added -> {
         if (added) {
           LOG.info("admin token from REACH_ADMIN_TOKEN stored (hashed)");
         }
@@ -30,7 +28,7 @@ public final class FirstAdminToken {
       });
     }
     String token = TokenValues.generate();
-    return store.generateFirstToken(sha256(token)).map(made -> {
+    return store.generateFirstToken(TokenHash.sha256(token)).map(made -> {
       if (made) {
         console.println();
         console.println("==> Reach admin token (shown once, stored hashed; keep it):");
@@ -42,13 +40,5 @@ public final class FirstAdminToken {
       }
       return null;
     });
-  }
-
-  public static String sha256(String token) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -6,6 +6,7 @@ import dev.reach.orchestrator.store.AdminStore;
 import dev.reach.orchestrator.store.ProjectionRebuild;
 import dev.reach.orchestrator.store.ProjectionReport;
 import dev.reach.orchestrator.store.RunStateStore;
+import dev.reach.shared.auth.TokenHash;
 import dev.reach.shared.bus.Addresses;
 import dev.reach.shared.bus.Fields;
 import dev.reach.shared.error.ErrorCode;
@@ -87,7 +88,7 @@ public final class AdminBusApi extends VerticleBase {
     String role = Fields.string(body, "role");
     String actor = Fields.string(body, "actor");
     String token = TokenValues.generate();
-    return store.createToken(name, role, FirstAdminToken.sha256(token), actor)
+    return store.createToken(name, role, TokenHash.sha256(token), actor)
         .map(row -> row.put("token", token));
   }
 
@@ -103,6 +104,7 @@ public final class AdminBusApi extends VerticleBase {
       if (row == null) {
         throw new ReachException(ErrorCode.NOT_FOUND, "no token with id " + id, "id");
       }
+      vertx.eventBus().publish(Addresses.TOKEN_REVOKED, new JsonObject().put("id", id));
       return row;
     });
   }

@@ -8,6 +8,7 @@ import dev.reach.orchestrator.admin.RunnerAdmission;
 import dev.reach.orchestrator.api.AdminBusApi;
 import dev.reach.orchestrator.api.OrchestratorApi;
 import dev.reach.orchestrator.api.ProtocolCounters;
+import dev.reach.shared.auth.TokenHash;
 import dev.reach.shared.bus.Addresses;
 import dev.reach.shared.bus.JoinCredential;
 import dev.reach.shared.error.BusErrors;
@@ -118,13 +119,13 @@ class AccessControlTest {
   void aJoinTokenFromConfigurationIsStoredOnceAndStaysRevokedOnceRevoked() {
     AdminStore store = new AdminStore(f.db);
     String configured = "join-from-env-0123456789";
-    assertThat(store.ensureJoinToken(FirstAdminToken.sha256(configured)).await()).isTrue();
-    assertThat(store.ensureJoinToken(FirstAdminToken.sha256(configured)).await()).isFalse();
+    assertThat(store.ensureJoinToken(TokenHash.sha256(configured)).await()).isTrue();
+    assertThat(store.ensureJoinToken(TokenHash.sha256(configured)).await()).isFalse();
     assertThat(claim("runner-env", JoinCredential.forToken(configured)).getJsonArray("leases")).isEmpty();
 
     String id = f.sql("SELECT id::text FROM api_tokens WHERE name = 'REACH_RUNNER_JOIN_TOKEN'").getString(0);
     store.revokeToken(UUID.fromString(id), "token:ops").await();
-    assertThat(store.ensureJoinToken(FirstAdminToken.sha256(configured)).await()).isFalse();
+    assertThat(store.ensureJoinToken(TokenHash.sha256(configured)).await()).isFalse();
     clock.advance(Duration.ofSeconds(6));
 
     assertThat(refusal(() -> claim("runner-env", JoinCredential.forToken(configured)))).isEqualTo(ErrorCode.FORBIDDEN);
@@ -170,7 +171,7 @@ class AccessControlTest {
     assertThat(again.getString("revoked_at")).isEqualTo(revoked.getString("revoked_at"));
     assertThat(again.getString("revoked_by")).isEqualTo("token:ops");
     assertThat(list.encode()).contains("\"name\":\"ci\"").doesNotContain(value)
-        .doesNotContain(FirstAdminToken.sha256(value));
+        .doesNotContain(TokenHash.sha256(value));
     assertThat(f.count("SELECT count(*) FROM events WHERE type = 'token_created' AND payload->>'actor' = 'token:ops'"))
         .isEqualTo(1);
     assertThat(f.count("SELECT count(*) FROM events WHERE type = 'token_revoked'")).isEqualTo(1);

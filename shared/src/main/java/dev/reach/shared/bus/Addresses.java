@@ -33,6 +33,8 @@ public final class Addresses {
   public static final String ADMIN_TOKEN_LIST = "reach.orchestrator.admin.token.list";
   /** Admin: revokes a token by {@code id} ({@code actor}); answers the token as it now is. */
   public static final String ADMIN_TOKEN_REVOKE = "reach.orchestrator.admin.token.revoke";
+  /** Published by an orchestrator after a token was revoked ({@code id}): hubs drop the tokens they verified lately. */
+  public static final String TOKEN_REVOKED = "reach.tokens.revoked";
   /** Admin: the refusals of runners that did not join (runner, reason, count, first and last time). */
   public static final String ADMIN_RUNNER_REFUSALS = "reach.orchestrator.admin.runner-refusals";
   /** Admin: queue depth, oldest queued age, active leases, live runners and slots, dead letters. */

@@ -1,11 +1,8 @@
 package dev.reach.shared.bus;
 
+import dev.reach.shared.auth.TokenHash;
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A runner's join token on the event bus: every protocol message a runner sends (claim, heartbeat,
@@ -24,7 +21,7 @@ public final class JoinCredential {
 
   /** The credential for {@code token}; null when the runner has no join token. */
   public static JoinCredential forToken(String token) {
-    return token == null || token.isBlank() ? null : new JoinCredential(sha256(token));
+    return token == null || token.isBlank() ? null : new JoinCredential(TokenHash.sha256(token));
   }
 
   /** Adds the header to {@code options} (a copy is not made: pass options owned by the caller). */
@@ -36,13 +33,5 @@ public final class JoinCredential {
   public static String hashIn(MultiMap headers) {
     String v = headers == null ? null : headers.get(HEADER);
     return v != null && v.matches("[0-9a-f]{64}") ? v : null;
-  }
-
-  public static String sha256(String token) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
