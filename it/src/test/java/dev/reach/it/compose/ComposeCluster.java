@@ -290,6 +290,23 @@ final class ComposeCluster implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * A GET that does what the error contract tells a client: a {@code 503} answer is retried after its
+   * {@code Retry-After} (at most 10 tries, at most {@code within}); each one is printed, so a degraded
+   * moment is seen in the output, not hidden. Any other answer is returned as it is.
+   */
+  HttpResponse<String> getRetrying503(String path, Duration within) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    HttpResponse<String> r = get(path);
+    for (int tryNo = 1; r.statusCode() == 503 && tryNo < 10 && System.nanoTime() < deadline; tryNo++) {
+      long waitS = r.headers().firstValueAsLong("Retry-After").orElse(1);
+      System.out.printf("COMPOSE GET %s answered 503 (%s); retrying after %d s%n", path, r.body(), waitS);
+      Thread.sleep(Math.min(Math.max(waitS, 1), 10) * 1000);
+      r = get(path);
+    }
+    return r;
+  }
+
   /** Submits a run with an idempotency key, retried on 503/504 or no answer as a careful client does; its id. */
   String submit(JsonObject run) throws InterruptedException {
     String key = "it-" + run.getString("name") + "-" + java.util.UUID.randomUUID();

@@ -74,8 +74,8 @@ class ComposeClusterTest {
     assertThat(job.getString("state")).as(job.encode()).isEqualTo("SUCCEEDED");
     String runner = job.getJsonArray("attempts").getJsonObject(0).getString("runner");
     assertThat(runner).isIn("runner-1", "runner-2", "runner-3");
-    HttpResponse<String> log = cluster.get("/api/v1/runs/" + id + "/jobs/greet/log");
-    assertThat(log.statusCode()).isEqualTo(200);
+    HttpResponse<String> log = cluster.getRetrying503("/api/v1/runs/" + id + "/jobs/greet/log", Duration.ofSeconds(60));
+    assertThat(log.statusCode()).as(log.body()).isEqualTo(200);
     assertThat(log.body()).contains("hello from ").contains("done");
     System.out.println("COMPOSE job " + id + " SUCCEEDED on " + runner);
   }
