@@ -8,6 +8,7 @@ import dev.reach.shared.heal.VerticleSupervisor;
 import dev.reach.shared.health.DeepChecks;
 import dev.reach.shared.health.HealthRegistry;
 import dev.reach.shared.breaker.Breaker;
+import dev.reach.shared.breaker.BreakerStateFile;
 import dev.reach.shared.breaker.BreakerSettings;
 import dev.reach.shared.breaker.Breakers;
 import dev.reach.shared.breaker.DependencyBreaker;
@@ -73,12 +74,23 @@ public final class HubService {
 
   private static Future<HubService> deploy(ReachNode node, Alerts alerts) {
     ReachConfig cfg = node.config();
-    HealAlerts.watch(node.watchdog(), alerts, SERVICE);
-    Lifecycle lifecycle = node.health().lifecycle(SERVICE, node.clock());
     BreakerSettings breakerSettings = BreakerSettings.dependencies(cfg);
     long timeoutMs = cfg.requestTimeoutMs();
     OrchestratorClient orchestrator = new OrchestratorClient(node.vertx(), timeoutMs, breakerSettings, node.clock());
     ArtifactStoreClient artifacts = new ArtifactStoreClient(node.vertx(), timeoutMs, breakerSettings, node.clock());
+    // a hub restarting into a dependency that is still broken starts with that breaker open
+    BreakerStateFile saved = new BreakerStateFile(BreakerStateFile.fileFor(cfg.stateDir(), SERVICE));
+    return node.vertx().executeBlocking(() -> {
+      saved.attach(List.of(orchestrator.breaker(), artifacts.breaker()));
+      return null;
+    }, false).compose(v -> deploy(node, alerts, orchestrator, artifacts));
+  }
+
+  private static Future<HubService> deploy(ReachNode node, Alerts alerts, OrchestratorClient orchestrator,
+      ArtifactStoreClient artifacts) {
+    ReachConfig cfg = node.config();
+    HealAlerts.watch(node.watchdog(), alerts, SERVICE);
+    Lifecycle lifecycle = node.health().lifecycle(SERVICE, node.clock());
     List<Breaker> own = List.of(orchestrator.breaker(), artifacts.breaker());
     TokenAuth auth = new TokenAuth(orchestrator, cfg.adminToken(), cfg.auth().enabled(), node.clock(),
         cfg.apiLimits().rateLimited()

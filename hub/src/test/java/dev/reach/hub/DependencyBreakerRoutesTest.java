@@ -7,10 +7,13 @@ import dev.reach.shared.breaker.Breakers;
 import dev.reach.shared.bus.Addresses;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The hub's breaker in front of the orchestrator: requests it did not answer open it, after which
@@ -74,6 +77,37 @@ class DependencyBreakerRoutesTest {
     }
     assertThat(f.get("/api/v1/runs").status()).as("served at once once the orchestrator is there").isEqualTo(200);
     assertThat(described("hub:orchestrator").getString("state")).isEqualTo("CLOSED");
+  }
+
+  @Test
+  void aHubRestartingIntoAStillBrokenOrchestratorStartsWithItsBreakerOpen(@TempDir Path stateDir) {
+    Map<String, String> env = Map.of("REACH_REQUEST_TIMEOUT_MS", "200", "REACH_BREAKER_FAILURES", "2",
+        "REACH_BREAKER_RESET_MS", "600000", "REACH_STATE_DIR", stateDir.toString());
+    f = HubFixture.start(env);
+    new FakeOrchestrator(f.vertx).on(Addresses.LIST_RUNS, m -> null);
+    f.get("/api/v1/runs");
+    f.get("/api/v1/runs");
+    long openedAt = described("hub:orchestrator").getLong("opened_at_ms");
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(stateDir.resolve("breakers-hub.json"))
+        .contains("\"OPEN\""));
+    f.close();
+
+    f = HubFixture.start(env);
+    FakeOrchestrator stillBroken = new FakeOrchestrator(f.vertx).on(Addresses.LIST_RUNS, m -> null);
+    HubFixture.HttpReply r = f.get("/api/v1/runs");
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.error().getString("code")).isEqualTo("ORCHESTRATOR_UNAVAILABLE");
+    assertThat(r.error().getLong("retry_after_ms")).isBetween(1L, 600_000L);
+    JsonObject breaker = described("hub:orchestrator");
+    assertThat(breaker.getString("state")).isEqualTo("OPEN");
+    assertThat(breaker.getLong("opened_at_ms")).as("open since before the restart").isEqualTo(openedAt);
+    assertThat(stillBroken.received(Addresses.LIST_RUNS)).as("the restarted hub sent the broken orchestrator nothing")
+        .isEmpty();
+    f.close();
+    f = null;
+    java.util.concurrent.CompletableFuture<Void> saved = new java.util.concurrent.CompletableFuture<>();
+    dev.reach.shared.breaker.BreakerEvents.post(() -> saved.complete(null)); // the last save, before @TempDir goes
+    HubFixture.await(io.vertx.core.Future.fromCompletionStage(saved));
   }
 
   @Test

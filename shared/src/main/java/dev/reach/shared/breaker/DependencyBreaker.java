@@ -39,6 +39,7 @@ public final class DependencyBreaker implements Breaker {
   private final ErrorCode openCode;
   private final Predicate<Throwable> countsAsFailure;
   private final List<Consumer<BreakerTransition>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> savers = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
 
   // guarded by lock
@@ -122,10 +123,14 @@ public final class DependencyBreaker implements Breaker {
       }
       long now = clock.millis();
       if (state == BreakerState.CLOSED) {
+        int before = failures;
         if (!failed) {
           failures = 0;
         } else if (++failures >= settings.failuresToOpen()) {
           moveTo(BreakerState.OPEN, now, failures + " consecutive failures; calls fail fast for " + settings.resetMs() + " ms");
+        }
+        if (failures != before && state == BreakerState.CLOSED) {
+          BreakerEvents.post(this::stateChanged);
         }
       } else if (state == BreakerState.HALF_OPEN) {
         if (failed) {
@@ -155,6 +160,48 @@ public final class DependencyBreaker implements Breaker {
     }
     BreakerTransition t = new BreakerTransition(name, from, next, now, reason);
     BreakerEvents.post(() -> announce(t));
+    BreakerEvents.post(this::stateChanged);
+  }
+
+  private void stateChanged() {
+    savers.forEach(Runnable::run);
+  }
+
+  /** Called, on the breaker events thread, after every change of what {@link #snapshot} holds. */
+  public void onStateSaved(Runnable saver) {
+    savers.add(saver);
+  }
+
+  /** What this breaker keeps across a restart (see {@link BreakerStateFile}). */
+  public BreakerSnapshot snapshot() {
+    synchronized (lock) {
+      return new BreakerSnapshot(name, state, failures, openedAtMs, timesOpened);
+    }
+  }
+
+  /**
+   * Takes up a saved state, before the breaker's first call. An open (or half-open) one comes back
+   * open since the time it opened: if its reset time has passed by now, the first call is the single
+   * half-open trial, otherwise calls fail fast for the rest of it. A closed one keeps its failure
+   * count (under the threshold). Ignored once the breaker has moved.
+   */
+  public void restore(BreakerSnapshot saved) {
+    synchronized (lock) {
+      if (generation != 0 || state != BreakerState.CLOSED || failures != 0) {
+        return;
+      }
+      timesOpened = saved.timesOpened();
+      if (saved.state() == BreakerState.CLOSED) {
+        failures = Math.min(Math.max(saved.failures(), 0), settings.failuresToOpen() - 1);
+        return;
+      }
+      failures = saved.failures();
+      long now = clock.millis();
+      moveTo(BreakerState.OPEN, now, "restored as saved before the restart (" + saved.state() + " since "
+          + java.time.Instant.ofEpochMilli(saved.openedAtMs()) + ")");
+      openedAtMs = Math.min(saved.openedAtMs(), now);
+      timesOpened = saved.timesOpened();
+    }
   }
 
   private void announce(BreakerTransition t) {
