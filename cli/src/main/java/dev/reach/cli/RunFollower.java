@@ -165,24 +165,39 @@ final class RunFollower {
     return new JsonObject();
   }
 
-  /** Follows the failing job's log, attempt after attempt, until the job has ended and its last log is read. */
+  /** The number of the job's first failed attempt (1 when none is listed). */
+  static int firstFailedAttempt(JsonObject job) {
+    JsonArray attempts = job.getJsonArray("attempts", new JsonArray());
+    for (int a = 0; a < attempts.size(); a++) {
+      JsonObject at = attempts.getJsonObject(a);
+      if ("FAILED".equals(at.getString("state"))) {
+        return at.getInteger("number", 1);
+      }
+    }
+    return 1;
+  }
+
+  /**
+   * Follows the failing job's log from its first failed attempt on, attempt after attempt (a retried
+   * job's next attempt is followed live), until the job has ended and its last attempt's log is read.
+   */
   private void tail(String runId, String job) {
-    int followed = 0;
+    int followed = firstFailedAttempt(job(latest, job)) - 1;
     String base = "/api/v1/runs/" + ApiClient.segment(runId) + "/jobs/" + ApiClient.segment(job) + "/log";
     try {
       while (!stopTail) {
         JsonObject j = job(latest, job);
         int attempt = j.getInteger("attempt", 0);
-        if (attempt == 0 || attempt == followed) {
+        if (attempt <= followed) {
           if (JOB_DONE.contains(j.getString("state", "")) || StatusCommand.FINISHED.contains(latest.getString("state", ""))) {
             return;
           }
           TimeUnit.MILLISECONDS.sleep(POLL_MS);
           continue;
         }
-        followed = attempt;
-        progress.note("log of failing job " + job + ", attempt " + attempt + ":");
-        try (InputStream in = client.stream(base + "?attempt=" + attempt + "&follow=true");
+        followed++;
+        progress.note("log of failing job " + job + ", attempt " + followed + ":");
+        try (InputStream in = client.stream(base + "?attempt=" + followed + "&follow=true");
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
           String l;
           while ((l = r.readLine()) != null) {
