@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -53,17 +54,36 @@ final class RunFollower {
 
   /** Follows run {@code runId} until it has finished; 0 when it SUCCEEDED, 1 when FAILED or CANCELLED. */
   int follow(String runId) throws InterruptedException {
-    String path = "/api/v1/runs/" + ApiClient.segment(runId);
+    JsonObject run;
+    try {
+      run = await("/api/v1/runs/" + ApiClient.segment(runId));
+    } finally {
+      progress.end(); // whatever ends the wait (an unreachable hub too) then starts on a line of its own
+    }
+    if (json) {
+      JsonOption.print(cli.out(), run);
+    } else {
+      cli.out().print(StatusCommand.render(run));
+      cli.out().flush();
+    }
+    return "SUCCEEDED".equals(run.getString("state")) ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  /** Polls until the run has finished and the failing job's log has drained; the run's last answer. */
+  private JsonObject await(String path) throws InterruptedException {
     boolean warned = false;
-    JsonObject run = null;
     while (true) {
       try {
-        run = client.getJson(path).body();
+        JsonObject run = client.getJson(path).body();
         latest = run;
         progress.status(line(run), key(run));
-        startTailIfFailing(runId, run);
+        startTailIfFailing(run);
         if (StatusCommand.FINISHED.contains(run.getString("state", ""))) {
-          break;
+          if (tail != null) {
+            tail.join(TAIL_DRAIN_MS);
+            stopTail = true;
+          }
+          return run;
         }
       } catch (ApiClient.ApiException e) {
         if (!e.retryable()) {
@@ -76,25 +96,12 @@ final class RunFollower {
       }
       TimeUnit.MILLISECONDS.sleep(POLL_MS);
     }
-    if (tail != null) {
-      tail.join(TAIL_DRAIN_MS);
-      stopTail = true;
-    }
-    progress.end();
-    String state = run.getString("state", "?");
-    if (json) {
-      JsonOption.print(cli.out(), run);
-    } else {
-      cli.out().print(StatusCommand.render(run));
-      cli.out().flush();
-    }
-    return "SUCCEEDED".equals(state) ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
   /** {@code [3.4s] run RUNNING: 1/3 jobs done, 1 running, 1 queued, 1 failed}. */
   String line(JsonObject run) {
     double seconds = (System.nanoTime() - startedAt) / 1e9;
-    return String.format("[%.1fs] run %s: %s", seconds, run.getString("state", "?"), key(run));
+    return String.format(Locale.ROOT, "[%.1fs] run %s: %s", seconds, run.getString("state", "?"), key(run));
   }
 
   /** The counts: {@code 1/3 jobs done, 1 running, 1 queued, 1 failed} (and cancelled when there are any). */
@@ -142,7 +149,7 @@ final class RunFollower {
     return null;
   }
 
-  private void startTailIfFailing(String runId, JsonObject run) {
+  private void startTailIfFailing(JsonObject run) {
     if (tail != null) {
       return;
     }
@@ -150,6 +157,7 @@ final class RunFollower {
     if (job == null) {
       return;
     }
+    String runId = run.getString("id");
     tail = new Thread(() -> tail(runId, job), "reachctl-log-tail");
     tail.setDaemon(true);
     tail.start();
