@@ -5,6 +5,12 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.Locale;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -170,19 +176,42 @@ public final class ApiClient {
       throw unreachable("no connection within " + CONNECT_TIMEOUT.toSeconds() + " s", e);
     } catch (HttpTimeoutException e) {
       throw unreachable("no answer within " + req.timeout().orElse(REQUEST_TIMEOUT).toSeconds() + " s", e);
-    } catch (ConnectException e) {
-      throw unreachable(e.getMessage() == null ? "connection refused" : e.getMessage(), e);
     } catch (IOException e) {
-      throw unreachable(Futures.describe(e), e);
+      throw unreachable(why(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException(ExitCodes.FAILED, "interrupted");
     }
   }
 
+  /** Why a connection failed, in a few words: refused, an unknown host, a TLS failure, a reset. */
+  static String why(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+        return "unknown host: the DNS lookup failed";
+      }
+      if (t instanceof SSLHandshakeException || t instanceof SSLException) {
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        if (m.contains("PKIX") || m.contains("unable to find valid certification path")) {
+          return "TLS: the hub's certificate is not trusted; pass its CA with --ca-cert or REACH_CA_CERT";
+        }
+        if (m.contains("No subject alternative") || m.contains("No name matching")) {
+          return "TLS: the hub's certificate does not name this host";
+        }
+        return "TLS handshake failed: " + m;
+      }
+      if (t instanceof NoRouteToHostException) {
+        return "no route to host";
+      }
+    }
+    if (e instanceof ConnectException) {
+      return e.getMessage() == null || e.getMessage().isBlank() ? "connection refused" : e.getMessage().toLowerCase(Locale.ROOT);
+    }
+    return Futures.describe(e);
+  }
+
   private CliException unreachable(String why, Throwable cause) {
-    String reason = why == null || why.isBlank() ? "" : " (" + why + ")";
-    return new CliException(ExitCodes.UNREACHABLE, "cannot reach the API at " + base + reason, cause);
+    return new UnreachableException(base, why, cause);
   }
 
   private URI uri(String path) {
@@ -222,10 +251,40 @@ public final class ApiClient {
     return sb.toString();
   }
 
+  /**
+   * The hub could not be reached at all (connection refused, unknown host, TLS failure, no answer in
+   * time): {@code reachctl: cannot reach the Reach hub at URL (why)}, exit 3.
+   */
+  public static final class UnreachableException extends CliException {
+    private final String url;
+    private final String why;
+
+    UnreachableException(String url, String why, Throwable cause) {
+      super(ExitCodes.UNREACHABLE, "reachctl: " + describe(url, why), cause);
+      this.url = url;
+      this.why = why;
+    }
+
+    static String describe(String url, String why) {
+      return "cannot reach the Reach hub at " + url + (why == null || why.isBlank() ? "" : " (" + why + ")");
+    }
+
+    public String url() {
+      return url;
+    }
+
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("code", ErrorJson.UNREACHABLE).put("message", describe(url, why)).put("url", url)
+          .put("retryable", true).put("exit_code", exitCode());
+    }
+  }
+
   /** An error answer of the API; printed as {@code error CODE: message (field F)}, exit 1. */
   public static final class ApiException extends CliException {
     private final int status;
     private final String code;
+    private final String apiMessage;
     private final String field;
     private final boolean retryable;
 
@@ -233,6 +292,7 @@ public final class ApiClient {
       super(ExitCodes.FAILED, "error " + code + ": " + message + (field == null ? "" : " (field " + field + ")"));
       this.status = status;
       this.code = code;
+      this.apiMessage = message;
       this.field = field;
       this.retryable = retryable;
     }
@@ -251,6 +311,16 @@ public final class ApiClient {
 
     boolean retryable() {
       return retryable;
+    }
+
+    /** The error contract's object as the API sent it, with the HTTP status added. */
+    @Override
+    public JsonObject toJson() {
+      JsonObject e = new JsonObject().put("code", code).put("message", apiMessage);
+      if (field != null) {
+        e.put("field", field);
+      }
+      return e.put("retryable", retryable).put("status", status).put("exit_code", exitCode());
     }
   }
 }

@@ -21,10 +21,11 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "export",
-    description = "Write the event log as JSON lines (header, events in chain order with their seals, end line) to stdout.",
+    description = {"Write the event log as JSON lines (header, events in chain order with their seals, end line) to stdout.",
+        "The output is JSON lines with or without --json (each line one JSON object); --json makes errors JSON too."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:the whole export was written", "1:API error, or the export broke off (no end line)",
-        "2:bad usage", "3:cannot reach the API"},
+        "2:bad usage", "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class AuditExportCommand implements Callable<Integer> {
   private static final String END_PREFIX = "{\"" + ExportLines.END + "\"";
@@ -38,6 +39,9 @@ public final class AuditExportCommand implements Callable<Integer> {
   Long since;
 
   @Mixin ApiOptions api;
+
+  /** The export is JSON lines already: --json changes only how errors are printed. */
+  @Mixin JsonOption output;
 
 
   public AuditExportCommand(Cli cli) {

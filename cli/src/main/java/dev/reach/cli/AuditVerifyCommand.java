@@ -2,6 +2,8 @@ package dev.reach.cli;
 
 import dev.reach.shared.audit.ChainVerifier;
 import dev.reach.shared.audit.VerifyReport;
+import dev.reach.shared.audit.Violation;
+import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -31,6 +34,8 @@ public final class AuditVerifyCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "LOG", description = "The export (JSON lines), or - for stdin.")
   String log;
 
+  @Mixin JsonOption output;
+
   public AuditVerifyCommand(Cli cli) {
     this.cli = cli;
   }
@@ -49,9 +54,27 @@ public final class AuditVerifyCommand implements Callable<Integer> {
       throw new CliException(ExitCodes.USAGE, "cannot read " + log + ": " + Futures.describe(e), e);
     }
     VerifyReport report = verifier.finish();
-    cli.out().print(report.describe());
+    cli.out().print(output.on() ? toJson(report).encodePrettily() + System.lineSeparator() : report.describe());
     cli.out().flush();
     return report.ok() ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  /**
+   * {@code --json}: {@code {"ok", "events", "sealed", "first_pos", "last_pos", "first_sealed_seq", "last_sealed_seq",
+   * "unsealed", "first_unsealed_seq", "last_unsealed_seq", "run", "jobs", "replayed", "not_replayed", "violation":
+   * null or {"line", "seq", "type", "rule", "message"}, "text"}} (text: what the command prints without --json).
+   */
+  static JsonObject toJson(VerifyReport r) {
+    JsonObject o = new JsonObject().put("ok", r.ok()).put("events", r.events()).put("sealed", r.sealed())
+        .put("first_pos", r.firstPos()).put("last_pos", r.lastPos())
+        .put("first_sealed_seq", r.firstSealedSeq()).put("last_sealed_seq", r.lastSealedSeq())
+        .put("unsealed", r.unsealed()).put("first_unsealed_seq", r.firstUnsealedSeq())
+        .put("last_unsealed_seq", r.lastUnsealedSeq()).put("run", r.runFilter()).put("jobs", r.jobs())
+        .put("replayed", r.replayed()).put("not_replayed", r.notReplayed());
+    Violation v = r.violation();
+    o.put("violation", v == null ? null : new JsonObject().put("line", v.line()).put("seq", v.seq()).put("type", v.type())
+        .put("rule", v.rule()).put("message", v.message()));
+    return o.put("text", r.describe());
   }
 
   private Reader open() throws IOException {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
     name = "cancel",
     description = "Cancel a run: queued jobs end CANCELLED, running ones are stopped.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:cancel accepted", "1:API error", "2:bad usage", "3:cannot reach the API"},
+    exitCodeList = {"0:cancel accepted", "1:API error", "2:bad usage", "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class CancelCommand implements Callable<Integer> {
   private final Cli cli;
@@ -21,8 +21,7 @@ public final class CancelCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run's id.")
   String runId;
 
-  @Option(names = "--json", description = "Print the API's JSON.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Mixin ApiOptions api;
 
@@ -34,7 +33,7 @@ public final class CancelCommand implements Callable<Integer> {
   public Integer call() {
     JsonObject r = api.client(cli)
         .postJson("/api/v1/runs/" + ApiClient.segment(runId) + "/cancel", new byte[0], Map.of()).body();
-    if (json) {
+    if (output.on()) {
       cli.out().println(r.encodePrettily());
     } else {
       cli.out().println("run " + r.getString("id", runId) + ": " + r.getString("state", "?") + ", "

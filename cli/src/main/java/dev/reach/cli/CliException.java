@@ -1,5 +1,8 @@
 package dev.reach.cli;
 
+import dev.reach.shared.logging.Redactor;
+import io.vertx.core.json.JsonObject;
+
 /** A failure that ends a command with {@link #exitCode()} and a message for stderr (no stack trace). */
 public class CliException extends RuntimeException {
   private final int exitCode;
@@ -15,5 +18,10 @@ public class CliException extends RuntimeException {
 
   public int exitCode() {
     return exitCode;
+  }
+
+  /** The error object of {@code --json}'s stderr line ({@link ErrorJson}). */
+  public JsonObject toJson() {
+    return ErrorJson.error(ErrorJson.codeFor(exitCode), Redactor.redact(String.valueOf(getMessage())), exitCode);
   }
 }

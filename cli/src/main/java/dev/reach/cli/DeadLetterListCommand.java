@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
     name = "list",
     description = "List dead letters, newest first: job, run, when and why it was quarantined, lost attempts, requeued runs.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:listed", "1:API error", "2:bad usage", "3:cannot reach the API"},
+    exitCodeList = {"0:listed", "1:API error", "2:bad usage", "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class DeadLetterListCommand implements Callable<Integer> {
   private final Cli cli;
@@ -20,8 +20,7 @@ public final class DeadLetterListCommand implements Callable<Integer> {
   @Option(names = "--limit", paramLabel = "N", description = "At most N dead letters (1 to 500; the API's default is 50).")
   Integer limit;
 
-  @Option(names = "--json", description = "Print the API's JSON.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Mixin ApiOptions api;
 
@@ -33,7 +32,7 @@ public final class DeadLetterListCommand implements Callable<Integer> {
   public Integer call() {
     String path = "/api/v1/dead-letters" + (limit == null ? "" : "?limit=" + limit);
     JsonObject r = api.client(cli).getJson(path).body();
-    if (json) {
+    if (output.on()) {
       cli.out().println(r.encodePrettily());
       return ExitCodes.OK;
     }

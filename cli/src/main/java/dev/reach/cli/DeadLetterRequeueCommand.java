@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
     name = "requeue",
     description = "Run a quarantined job again as a new run that points to the old one (the old run's history is kept as it is); print the new run's id.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:requeued", "1:API error (DEAD_LETTER_NOT_FOUND, INVALID_REQUEST)", "2:bad usage", "3:cannot reach the API"},
+    exitCodeList = {"0:requeued", "1:API error (DEAD_LETTER_NOT_FOUND, INVALID_REQUEST)", "2:bad usage", "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class DeadLetterRequeueCommand implements Callable<Integer> {
   private final Cli cli;
@@ -25,8 +25,7 @@ public final class DeadLetterRequeueCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "JOB_ID", description = "The quarantined job's id.")
   String jobId;
 
-  @Option(names = "--json", description = "Print the whole response instead of the new run's id.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Option(names = "--reason", paramLabel = "R", description = "Why the job is requeued (recorded in the event log).")
   String reason;
@@ -44,7 +43,7 @@ public final class DeadLetterRequeueCommand implements Callable<Integer> {
     byte[] body = reason == null ? new byte[0] : new JsonObject().put("reason", reason).toBuffer().getBytes();
     JsonObject r = api.client(cli)
         .postJson(path, body, admin == null ? Map.of() : Map.of("Authorization", "Bearer " + admin)).body();
-    if (json) {
+    if (output.on()) {
       cli.out().println(r.encodePrettily());
     } else {
       cli.out().println(r.getString("run_id", ""));

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
     name = "show",
     description = "Show a dead letter: the job, its command, why it was quarantined, each attempt and why it was lost, and the runs that requeued it.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:shown", "1:API error (DEAD_LETTER_NOT_FOUND, INVALID_REQUEST)", "2:bad usage", "3:cannot reach the API"},
+    exitCodeList = {"0:shown", "1:API error (DEAD_LETTER_NOT_FOUND, INVALID_REQUEST)", "2:bad usage", "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class DeadLetterShowCommand implements Callable<Integer> {
   private final Cli cli;
@@ -21,8 +21,7 @@ public final class DeadLetterShowCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "JOB_ID", description = "The quarantined job's id.")
   String jobId;
 
-  @Option(names = "--json", description = "Print the API's JSON.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Mixin ApiOptions api;
 
@@ -33,7 +32,7 @@ public final class DeadLetterShowCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JsonObject r = api.client(cli).getJson("/api/v1/dead-letters/" + ApiClient.segment(jobId)).body();
-    cli.out().print(json ? r.encodePrettily() + System.lineSeparator() : render(r));
+    cli.out().print(output.on() ? r.encodePrettily() + System.lineSeparator() : render(r));
     cli.out().flush();
     return ExitCodes.OK;
   }

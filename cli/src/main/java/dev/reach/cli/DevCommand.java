@@ -1,10 +1,13 @@
 package dev.reach.cli;
 
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,6 +24,9 @@ import picocli.CommandLine.Spec;
       "0:stopped by a signal after running normally",
       "1:local mode could not start",
       "2:bad usage or an invalid REACH_* value"},
+    footer = {"%n--json: when everything is up, one JSON line on stdout: {\"event\": \"ready\", \"url\", \"api\","
+        + " \"port\", \"database\", \"data_dir\", \"data_dir_temporary\", \"runners\", \"slots\", \"artifact_store\","
+        + " \"auth\"}; errors as one JSON line on stderr; logs, and a generated admin token, on stderr."},
     mixinStandardHelpOptions = true)
 public final class DevCommand implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(DevCommand.class.getName());
@@ -36,6 +42,8 @@ public final class DevCommand implements Callable<Integer> {
       description = "Turn auth on as in a deployment: every API request needs a token with a role; REACH_ADMIN_TOKEN"
           + " (if set) is the first admin token, else one is generated and printed once. Default: off.")
   boolean auth;
+
+  @Mixin JsonOption output;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "Keep the database, artifacts and runner state here across restarts (default: a fresh temporary directory removed at exit).")
@@ -71,6 +79,23 @@ public final class DevCommand implements Callable<Integer> {
     return value;
   }
 
+  /**
+   * Starts local mode. With {@code --json} stdout is kept for the JSON line: what the services print on
+   * standard output while they start (the generated first admin token's banner) goes to stderr instead.
+   */
+  private LocalCluster start(LocalCluster.Options options) {
+    if (!output.on()) {
+      return LocalCluster.start(options);
+    }
+    PrintStream stdout = System.out;
+    System.setOut(cli.err());
+    try {
+      return LocalCluster.start(options);
+    } finally {
+      System.setOut(stdout);
+    }
+  }
+
   @Override
   public Integer call() {
     LocalCluster.Options options = LocalCluster.options()
@@ -80,7 +105,7 @@ public final class DevCommand implements Callable<Integer> {
       LocalCluster cluster;
       try {
         // ConfigException (a bad REACH_* value) passes through: exit 2, naming the variable.
-        cluster = LocalCluster.start(options);
+        cluster = start(options);
       } catch (LocalCluster.LocalClusterException e) {
         throw new CliException(ExitCodes.FAILED, "reachctl dev: could not start: " + e.getMessage(), e);
       }
@@ -88,6 +113,18 @@ public final class DevCommand implements Callable<Integer> {
         int p = cluster.hubPort();
         // REACH_HTTP_TLS_CERT was validated with its key: set, the hub serves HTTPS
         String scheme = cli.env().getOrDefault("REACH_HTTP_TLS_CERT", "").isBlank() ? "http" : "https";
+        if (output.on()) {
+          // one JSON line on stdout once everything is up (a script waits for it); the rest goes to stderr
+          cli.out().println(new JsonObject().put("event", "ready").put("url", scheme + "://127.0.0.1:" + p + "/")
+              .put("api", scheme + "://127.0.0.1:" + p + "/api/v1").put("port", p).put("database", cluster.dbUrl())
+              .put("data_dir", cluster.dataDir().toString()).put("data_dir_temporary", cluster.temporaryDataDir())
+              .put("runners", cluster.runnerCount()).put("slots", slots).put("artifact_store", cluster.artifactStoreUrl())
+              .put("auth", auth).encode());
+          cli.out().flush();
+          if (!auth) {
+            cli.err().println("WARNING: AUTH IS OFF (reachctl dev --auth turns it on)");
+          }
+        } else {
         cli.out().printf("Reach is up: %s://127.0.0.1:%d/ (API %s://127.0.0.1:%d/api/v1/runs)%n", scheme, p, scheme, p);
         cli.out().printf("Database: %s (data in %s%s)%n", cluster.dbUrl(), cluster.dataDir(),
             cluster.temporaryDataDir() ? ", removed at exit" : "");
@@ -101,6 +138,7 @@ public final class DevCommand implements Callable<Integer> {
         } else {
           cli.out().println("WARNING: AUTH IS OFF. Anyone who can reach http://127.0.0.1:" + p + " can submit"
               + " commands that run as this user; the admin API still needs an admin token. Use --auth to turn it on.");
+        }
         }
         cli.out().flush();
         stop.await();

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
     description = "Show a run's whole internal state: run and job rows, attempts, lease holders and expiries, the"
         + " runners' own view of their leases and buffered reports, and the run's events.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:shown", "1:API error (RUN_NOT_FOUND)", "2:bad usage (e.g. no token)", "3:cannot reach the API"},
+    exitCodeList = {"0:shown", "1:API error (RUN_NOT_FOUND)", "2:bad usage (e.g. no token)", "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class DumpStateCommand implements Callable<Integer> {
   private final Cli cli;
@@ -25,8 +25,7 @@ public final class DumpStateCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run's id.")
   String runId;
 
-  @Option(names = "--json", description = "Print the state as JSON instead of text.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Mixin ApiOptions api;
 
@@ -38,7 +37,7 @@ public final class DumpStateCommand implements Callable<Integer> {
   public Integer call() {
     JsonObject state = api.client(cli).getJson("/admin/api/runs/" + ApiClient.segment(runId) + "/state",
         api.adminHeaders(cli)).body();
-    cli.out().print(json ? state.encodePrettily() + System.lineSeparator() : StateText.render(state));
+    cli.out().print(output.on() ? state.encodePrettily() + System.lineSeparator() : StateText.render(state));
     return ExitCodes.OK;
   }
 }

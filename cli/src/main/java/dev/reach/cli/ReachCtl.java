@@ -3,17 +3,20 @@ package dev.reach.cli;
 import dev.reach.cli.logging.Logging;
 import dev.reach.shared.config.ConfigException;
 import dev.reach.shared.logging.Redactor;
+import io.vertx.core.json.JsonObject;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -44,13 +47,19 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
-      "1:failure (API error, failed start, run did not succeed)",
-      "2:bad usage or an invalid REACH_* value",
-      "3:cannot reach the API"})
+      "1:failed: a run that ended FAILED or CANCELLED (submit --follow, status --wait), an error answer of the API,"
+          + " a failed check, drill or start",
+      "2:bad usage: an unknown option, a missing or invalid argument, an invalid REACH_* value",
+      "3:the Reach hub cannot be reached (connection refused, unknown host, TLS failure, timeout)"},
+    footerHeading = "%nOutput:%n",
+    footer = {"Every command takes --json: JSON on stdout, errors as one JSON line on stderr"
+        + " ({\"error\": {\"code\", \"message\", ..., \"exit_code\"}}); text for people goes to stderr."})
 public final class ReachCtl implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(ReachCtl.class.getName());
 
   @Spec CommandSpec spec;
+
+  @Mixin JsonOption output;
 
   public static void main(String[] args) {
     // Spawn job watchers with vfork instead of through the jspawnhelper program: one exec less per
@@ -82,17 +91,31 @@ public final class ReachCtl implements Callable<Integer> {
     cl.setOut(new PrintWriter(new OutputStreamWriter(cli.out(), StandardCharsets.UTF_8), true));
     cl.setErr(new PrintWriter(new OutputStreamWriter(cli.err(), StandardCharsets.UTF_8), true));
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, commandLine));
+    CommandLine.IParameterExceptionHandler plain = cl.getParameterExceptionHandler();
+    cl.setParameterExceptionHandler((e, args) -> {
+      if (!Arrays.asList(args).contains("--json")) {
+        return plain.handleParseException(e, args);
+      }
+      // with --json a usage error is one JSON line on stderr too (before the command ran: the arguments say so)
+      PrintWriter err = e.getCommandLine().getErr();
+      err.println(ErrorJson.line(ErrorJson.error(ErrorJson.USAGE, e.getMessage(), ExitCodes.USAGE)));
+      err.flush();
+      return ExitCodes.USAGE;
+    });
     return cl;
   }
 
   @Override
   public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return ExitCodes.USAGE;
+    return Groups.usage(spec, output);
   }
 
   private static int handle(Exception e, CommandLine commandLine) {
     PrintWriter err = commandLine.getErr();
+    CommandLine.ParseResult pr = commandLine.getParseResult();
+    if (pr != null && pr.hasMatchedOption("--json")) {
+      return handleJson(e, commandLine, err);
+    }
     if (e instanceof ConfigException ce) {
       err.println("reachctl " + commandLine.getCommandName() + ": " + ce.getMessage());
       err.flush();
@@ -113,6 +136,25 @@ public final class ReachCtl implements Callable<Integer> {
     err.println("reachctl " + commandLine.getCommandName() + ": " + Redactor.redact(Futures.describe(e)));
     err.flush();
     return ExitCodes.FAILED;
+  }
+
+  /** With {@code --json}: the error as one line on stderr in the error contract's shape ({@link ErrorJson}). */
+  private static int handleJson(Exception e, CommandLine commandLine, PrintWriter err) {
+    JsonObject error;
+    if (e instanceof ConfigException ce) {
+      error = ErrorJson.error(ErrorJson.USAGE, Redactor.redact(String.valueOf(ce.getMessage())), ExitCodes.USAGE);
+    } else if (e instanceof CommandLine.ParameterException pe) {
+      error = ErrorJson.error(ErrorJson.USAGE, pe.getMessage(), ExitCodes.USAGE);
+    } else if (e instanceof CliException ce) {
+      error = ce.toJson();
+    } else {
+      LOG.log(Level.SEVERE, "reachctl " + commandLine.getCommandName() + " failed", e);
+      error = ErrorJson.error(ErrorJson.FAILED, "reachctl " + commandLine.getCommandName() + ": "
+          + Redactor.redact(Futures.describe(e)), ExitCodes.FAILED);
+    }
+    err.println(ErrorJson.line(error));
+    err.flush();
+    return error.getInteger("exit_code", ExitCodes.FAILED);
   }
 
   /** Builds commands that take a {@link Cli}; everything else the picocli way. */

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
       "0:rebuilt (or, with --dry-run, no difference)",
       "1:API error, or with --dry-run: the projections differ from the replay",
       "2:bad usage (no token, no --reason for a rebuild)",
-      "3:cannot reach the API"},
+      "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class RebuildProjectionsCommand implements Callable<Integer> {
   /** The hub allows a rebuild this long (the orchestrator's replay timeout and the lock wait, plus a margin). */
@@ -36,8 +36,7 @@ public final class RebuildProjectionsCommand implements Callable<Integer> {
   @Option(names = "--reason", paramLabel = "R", description = "Why (recorded in the event log; required without --dry-run).")
   String reason;
 
-  @Option(names = "--json", description = "Print the whole report as JSON.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Mixin ApiOptions api;
 
@@ -56,7 +55,7 @@ public final class RebuildProjectionsCommand implements Callable<Integer> {
     }
     JsonObject report = api.client(cli).postJson("/admin/api/projections/rebuild", body.toBuffer().getBytes(),
         api.adminHeaders(cli), TIMEOUT).body();
-    if (json) {
+    if (output.on()) {
       cli.out().println(report.encodePrettily());
     } else {
       print(report);

@@ -12,13 +12,12 @@ import picocli.CommandLine.Option;
     name = "runners",
     description = "List the registered runners: slots, active jobs, labels, last heartbeat.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:listed", "1:API error", "2:bad usage", "3:cannot reach the API"},
+    exitCodeList = {"0:listed", "1:API error", "2:bad usage", "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class RunnersCommand implements Callable<Integer> {
   private final Cli cli;
 
-  @Option(names = "--json", description = "Print the API's JSON.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Mixin ApiOptions api;
 
@@ -29,7 +28,7 @@ public final class RunnersCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JsonObject r = api.client(cli).getJson("/api/v1/runners").body();
-    if (json) {
+    if (output.on()) {
       cli.out().println(r.encodePrettily());
       return ExitCodes.OK;
     }

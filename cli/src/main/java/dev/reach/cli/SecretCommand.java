@@ -2,6 +2,7 @@ package dev.reach.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -12,15 +13,16 @@ import picocli.CommandLine.Spec;
         + " command line), list names, delete one. Every run in the environment gets them as environment variables.",
     subcommands = {SecretSetCommand.class, SecretListCommand.class, SecretDeleteCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:done", "1:API error (e.g. SECRETS_NOT_CONFIGURED)", "2:bad usage", "3:cannot reach the API"},
+    exitCodeList = {"0:done", "1:API error (e.g. SECRETS_NOT_CONFIGURED)", "2:bad usage", "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class SecretCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin JsonOption output;
+
   @Override
   public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return ExitCodes.USAGE;
+    return Groups.usage(spec, output);
   }
 
   /** The path of one environment's secrets (names are checked by the server; these are URL-safe by their patterns). */

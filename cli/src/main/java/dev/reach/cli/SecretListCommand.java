@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
     name = "list",
     description = "List an environment's secret names and when each was last set (values are never shown).",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:listed", "1:API error", "2:bad usage", "3:cannot reach the API"},
+    exitCodeList = {"0:listed", "1:API error", "2:bad usage", "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class SecretListCommand implements Callable<Integer> {
   private final Cli cli;
@@ -20,8 +20,7 @@ public final class SecretListCommand implements Callable<Integer> {
   @Option(names = "--environment", paramLabel = "ENV", defaultValue = "default", description = "The environment (default: default).")
   String environment;
 
-  @Option(names = "--json", description = "Print the API's JSON.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Mixin ApiOptions api;
 
@@ -32,7 +31,7 @@ public final class SecretListCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JsonObject r = api.client(cli).getJson(SecretCommand.path(environment, null), api.adminHeaders(cli)).body();
-    if (json) {
+    if (output.on()) {
       cli.out().println(r.encodePrettily());
       return ExitCodes.OK;
     }

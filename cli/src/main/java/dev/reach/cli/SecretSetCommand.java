@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
     name = "set",
     description = "Store (or replace) one secret of an environment; the value is read from --value-file or stdin.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stored", "1:API error", "2:bad usage (empty value)", "3:cannot reach the API"},
+    exitCodeList = {"0:stored", "1:API error", "2:bad usage (empty value)", "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class SecretSetCommand implements Callable<Integer> {
   private final Cli cli;
@@ -36,13 +36,21 @@ public final class SecretSetCommand implements Callable<Integer> {
 
   @Mixin ApiOptions api;
 
+  @Mixin JsonOption output;
+
   public SecretSetCommand(Cli cli) {
     this.cli = cli;
   }
 
   @Override
   public Integer call() throws IOException {
-    byte[] raw = valueFile == null ? cli.in().readAllBytes() : Files.readAllBytes(valueFile);
+    byte[] raw;
+    try {
+      raw = valueFile == null ? cli.in().readAllBytes() : Files.readAllBytes(valueFile);
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.USAGE, "cannot read " + (valueFile == null ? "standard input" : valueFile) + ": "
+          + Futures.describe(e), e);
+    }
     String value = new String(raw, StandardCharsets.UTF_8);
     if (value.endsWith("\r\n")) {
       value = value.substring(0, value.length() - 2);
@@ -54,6 +62,10 @@ public final class SecretSetCommand implements Callable<Integer> {
     }
     JsonObject r = api.client(cli).sendJson("PUT", SecretCommand.path(environment, name),
         new JsonObject().put("value", value).toBuffer().getBytes(), api.adminHeaders(cli)).body();
+    if (output.on()) {
+      JsonOption.print(cli.out(), r);
+      return ExitCodes.OK;
+    }
     cli.out().println("secret " + r.getString("name") + " set in environment " + r.getString("environment")
         + " at " + r.getString("updated_at"));
     return ExitCodes.OK;

@@ -6,13 +6,17 @@ import dev.reach.shared.health.HealthHttpServer;
 import dev.reach.shared.logging.Redactor;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -32,6 +36,9 @@ import picocli.CommandLine.Parameters;
       "0:stopped by a signal after running normally",
       "1:the service could not start",
       "2:bad usage or an invalid REACH_* value"},
+    footer = {"%n--json: once the service is up, one JSON line on stdout: {\"event\": \"ready\", \"service\", \"cluster\","
+        + " \"members\", \"details\", \"health\" (the /health/ready URL, or null for the hub and artifact store, which"
+        + " serve it on their own port)}; errors as one JSON line on stderr; logs on stderr as always."},
     mixinStandardHelpOptions = true)
 public final class ServiceCommand implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(ServiceCommand.class.getName());
@@ -49,6 +56,8 @@ public final class ServiceCommand implements Callable<Integer> {
       completionCandidates = ServiceKind.Names.class,
       description = "The service: ${COMPLETION-CANDIDATES}.")
   ServiceKind kind;
+
+  @Mixin JsonOption output;
 
   public ServiceCommand(Cli cli) {
     this.cli = cli;
@@ -77,6 +86,13 @@ public final class ServiceCommand implements Callable<Integer> {
       String details = where.get().get();
       LOG.info(kind.cliName() + " up: cluster '" + cfg.clusterName() + "' (members " + String.join(",", cfg.clusterMembers())
           + ")" + (details.isEmpty() ? "" : ", " + details) + (health.isEmpty() ? "" : ", " + health));
+      if (output.on()) {
+        cli.out().println(new JsonObject().put("event", "ready").put("service", kind.cliName())
+            .put("cluster", cfg.clusterName()).put("members", new JsonArray(List.copyOf(cfg.clusterMembers())))
+            .put("details", details).put("health", health.isEmpty() ? null : health.substring("health on ".length()))
+            .encode());
+        cli.out().flush();
+      }
       stop.await();
       LOG.info(stop.reason() + ": stopping the " + kind.cliName());
       try {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
       "0:shown (with --wait: the run SUCCEEDED)",
       "1:API error (with --wait: the run did not succeed, or --timeout passed)",
       "2:bad usage",
-      "3:cannot reach the API"},
+      "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class StatusCommand implements Callable<Integer> {
   static final Set<String> FINISHED = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
@@ -31,8 +31,7 @@ public final class StatusCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run's id.")
   String runId;
 
-  @Option(names = "--json", description = "Print the API's JSON instead of the table.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Option(names = "--wait", description = "Poll (200 ms, backing off to 2 s) until the run has finished; exit 0 only if it SUCCEEDED.")
   boolean waitForEnd;
@@ -96,7 +95,7 @@ public final class StatusCommand implements Callable<Integer> {
   }
 
   private void print(JsonObject run) {
-    cli.out().print(json ? run.encodePrettily() + System.lineSeparator() : render(run));
+    cli.out().print(output.on() ? run.encodePrettily() + System.lineSeparator() : render(run));
     cli.out().flush();
   }
 

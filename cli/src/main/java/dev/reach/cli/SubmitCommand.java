@@ -2,6 +2,7 @@ package dev.reach.cli;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -12,12 +13,21 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code reachctl submit FILE.json}: POST /api/v1/runs, prints the run id. */
+/**
+ * {@code reachctl submit FILE.json}: POST /api/v1/runs, prints the run id; with {@code --follow} shows the
+ * run's progress and the failing job's log until it has finished ({@link RunFollower}).
+ */
 @Command(
     name = "submit",
-    description = "Submit a run (a JSON run spec: {\"name\": ..., \"jobs\": [...]}) and print its id.",
+    description = {"Submit a run (a JSON run spec: {\"name\": ..., \"jobs\": [...]}) and print its id.",
+        "--follow: show the progress (jobs done/total, running, queued, failed) until the run has finished, follow the"
+            + " log of the first failing job, then print the run's final state; exit 0 only if it SUCCEEDED.",
+        "--json: the API's answer {\"id\"}; with --follow the run's final JSON (GET /api/v1/runs/ID) once it has"
+            + " finished, progress on stderr."},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:submitted", "1:the API refused it (error CODE: message on stderr)", "2:bad usage or unreadable FILE", "3:cannot reach the API"},
+    exitCodeList = {"0:submitted (with --follow: the run SUCCEEDED)",
+        "1:the API refused it (error CODE: message on stderr); with --follow: the run ended FAILED or CANCELLED",
+        "2:bad usage or unreadable FILE", "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class SubmitCommand implements Callable<Integer> {
   private final Cli cli;
@@ -29,8 +39,11 @@ public final class SubmitCommand implements Callable<Integer> {
       description = "Submitting again with the same key and body returns the same run instead of a new one.")
   String idempotencyKey;
 
-  @Option(names = "--json", description = "Print the whole response instead of the run id.")
-  boolean json;
+  @Mixin JsonOption output;
+
+  @Option(names = {"-f", "--follow"},
+      description = "Follow the run until it has finished: progress, the failing job's log, the final state.")
+  boolean follow;
 
   @Mixin ApiOptions api;
 
@@ -39,7 +52,7 @@ public final class SubmitCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     byte[] body;
     try {
       body = "-".equals(file) ? cli.in().readAllBytes() : Files.readAllBytes(Path.of(file));
@@ -50,9 +63,18 @@ public final class SubmitCommand implements Callable<Integer> {
     if (idempotencyKey != null) {
       headers.put("Idempotency-Key", idempotencyKey);
     }
-    ApiClient.JsonReply reply = api.client(cli).postJson("/api/v1/runs", body, headers);
+    ApiClient client = api.client(cli);
+    ApiClient.JsonReply reply = client.postJson("/api/v1/runs", body, headers);
     JsonObject r = reply.body();
-    if (json) {
+    if (follow) {
+      String id = r.getString("id", "");
+      PrintStream people = output.on() ? cli.err() : cli.out();
+      people.println("run " + id + (reply.status() == 200 ? " (an existing run: submitted before with this idempotency key)"
+          : " submitted") + "; following it (Ctrl-C stops following, not the run)");
+      people.flush();
+      return new RunFollower(cli, client, output.on(), RunFollower.isTerminal(cli)).follow(id);
+    }
+    if (output.on()) {
       cli.out().println(r.encodePrettily());
     } else {
       cli.out().println(r.getString("id", ""));

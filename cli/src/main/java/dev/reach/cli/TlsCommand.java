@@ -2,6 +2,7 @@ package dev.reach.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -14,10 +15,11 @@ import picocli.CommandLine.Spec;
 public final class TlsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin JsonOption output;
+
   /** Without a subcommand: the usage, exit 2. */
   @Override
   public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return ExitCodes.USAGE;
+    return Groups.usage(spec, output);
   }
 }

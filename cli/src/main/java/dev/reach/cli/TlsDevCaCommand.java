@@ -2,10 +2,13 @@ package dev.reach.cli;
 
 import dev.reach.shared.tls.DevCaException;
 import dev.reach.shared.tls.DevCertificateAuthority;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,6 +39,8 @@ public final class TlsDevCaCommand implements Callable<Integer> {
   @Option(names = "--days", paramLabel = "N", defaultValue = "365", description = "Validity in days (default ${DEFAULT-VALUE}).")
   int days;
 
+  @Mixin JsonOption output;
+
   public TlsDevCaCommand(Cli cli) {
     this.cli = cli;
   }
@@ -58,6 +63,15 @@ public final class TlsDevCaCommand implements Callable<Integer> {
       w = new DevCertificateAuthority(openssl, days).write(out, members);
     } catch (DevCaException e) {
       throw new CliException(ExitCodes.FAILED, "reachctl tls dev-ca: " + e.getMessage(), e);
+    }
+    if (output.on()) {
+      JsonArray ms = new JsonArray();
+      for (DevCertificateAuthority.Member m : w.members()) {
+        ms.add(new JsonObject().put("name", m.name()).put("cert", m.cert().toString()).put("key", m.key().toString()));
+      }
+      JsonOption.print(cli.out(), new JsonObject().put("ca_cert", w.caCert().toString()).put("ca_key", w.caKey().toString())
+          .put("ca_created", w.caCreated()).put("members", ms));
+      return ExitCodes.OK;
     }
     cli.out().println((w.caCreated() ? "CA written: " : "CA kept: ") + w.caCert() + " (key " + w.caKey() + ")");
     for (DevCertificateAuthority.Member m : w.members()) {

@@ -61,7 +61,7 @@ class ApiClientTlsTest {
   void withoutTheCaOrWithAnotherTheServerIsNotTrusted() {
     assertThatThrownBy(() -> client(null, Map.of()).getJson("/x"))
         .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.UNREACHABLE))
-        .hasMessageContaining("cannot reach the API at " + url);
+        .hasMessageContaining("cannot reach the Reach hub at " + url);
     assertThatThrownBy(() -> client(dir.resolve("other/ca.crt"), Map.of()).getJson("/x"))
         .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.UNREACHABLE));
   }

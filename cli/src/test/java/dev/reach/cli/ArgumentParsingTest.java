@@ -22,7 +22,7 @@ class ArgumentParsingTest {
   void helpListsEveryCommandAndExitCodes() {
     assertThat(h.run("--help")).isEqualTo(0);
     assertThat(h.out()).contains("dev", "service", "submit", "status", "logs", "cancel", "runners", "dead-letters", "Exit codes",
-        "cannot reach the API");
+        "the Reach hub cannot be reached");
   }
 
   @Test
@@ -128,7 +128,7 @@ class ArgumentParsingTest {
     SubmitCommand s = parse(SubmitCommand.class, "submit", "run.json", "--api", "http://h:1", "--idempotency-key", "k-1", "--json");
     assertThat(s.file).isEqualTo("run.json");
     assertThat(s.idempotencyKey).isEqualTo("k-1");
-    assertThat(s.json).isTrue();
+    assertThat(s.output.on()).isTrue();
     assertThat(s.api.api).isEqualTo("http://h:1");
     assertThat(parse(SubmitCommand.class, "submit", "-").file).isEqualTo("-");
   }
@@ -144,7 +144,7 @@ class ArgumentParsingTest {
     StatusCommand s = parse(StatusCommand.class, "status", "r-1", "--wait", "--json", "--timeout", "30");
     assertThat(s.runId).isEqualTo("r-1");
     assertThat(s.waitForEnd).isTrue();
-    assertThat(s.json).isTrue();
+    assertThat(s.output.on()).isTrue();
     assertThat(s.timeoutSeconds).isEqualTo(30);
     StatusCommand plain = parse(StatusCommand.class, "status", "r-1");
     assertThat(plain.waitForEnd).isFalse();
@@ -169,7 +169,7 @@ class ArgumentParsingTest {
   @Test
   void cancelAndRunnersOptions() {
     assertThat(parse(CancelCommand.class, "cancel", "r-9").runId).isEqualTo("r-9");
-    assertThat(parse(RunnersCommand.class, "runners", "--json").json).isTrue();
+    assertThat(parse(RunnersCommand.class, "runners", "--json").output.on()).isTrue();
     assertThat(h.run("cancel")).isEqualTo(2);
   }
 

@@ -188,11 +188,11 @@ class ClientCommandsTest {
         {"logs", RUN_ID, "build", "--api", dead}}) {
       CliHarness h = new CliHarness();
       assertThat(h.run(args)).as(String.join(" ", args)).isEqualTo(3);
-      assertThat(h.err()).contains("cannot reach the API at " + dead);
+      assertThat(h.err()).contains("reachctl: cannot reach the Reach hub at " + dead + " (connection refused)");
     }
     CliHarness h = new CliHarness().stdin("{}");
     assertThat(h.run("submit", "-", "--api", dead + "/")).isEqualTo(3);
-    assertThat(h.err()).contains("cannot reach the API at " + dead);
+    assertThat(h.err()).contains("reachctl: cannot reach the Reach hub at " + dead + " (connection refused)");
   }
 
   @Test

@@ -182,7 +182,7 @@ class DeadLetterCommandsTest {
         {"dead-letters", "requeue", JOB_ID, "--api", dead}}) {
       CliHarness h = new CliHarness();
       assertThat(h.run(args)).as(String.join(" ", args)).isEqualTo(3);
-      assertThat(h.err()).contains("cannot reach the API at " + dead);
+      assertThat(h.err()).contains("cannot reach the Reach hub at " + dead);
     }
   }
 }

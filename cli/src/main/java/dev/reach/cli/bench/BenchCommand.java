@@ -1,9 +1,12 @@
 package dev.reach.cli.bench;
 
+import dev.reach.cli.Cli;
+import dev.reach.cli.JsonOption;
 import dev.reach.cli.LocalCluster;
 import dev.reach.shared.db.Db;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,8 +30,24 @@ import picocli.CommandLine.Option;
  * idle system. Submit→start is the runner's spawn time minus the client's send time (same host).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmark local mode: jobs/s and submit->start latency, CPU and database round trips per job.")
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:measured", "1:local mode could not start or a run did not finish", "2:bad usage"},
+    description = {"Benchmark local mode: jobs/s and submit->start latency, CPU and database round trips per job.",
+        "--json: the figures as one JSON object on stdout ({\"runners\", \"slots\", \"command\", \"cores\", \"burst\":"
+            + " {\"jobs\", \"succeeded\", \"accepted_ms\", \"seconds\", \"jobs_per_s\", \"submit_to_start_ms\","
+            + " \"cpu_per_job_ms\", \"db_round_trips_per_job\"}, \"idle\": {...}}); the text goes to stderr."})
 public final class BenchCommand implements Callable<Integer> {
+  private final Cli cli;
+  /** Where the figures are printed for people: stdout, or stderr with --json. */
+  private PrintStream text;
+  private final JsonObject figures = new JsonObject();
+
+  @Mixin JsonOption output;
+
+  public BenchCommand(Cli cli) {
+    this.cli = cli;
+  }
+
   @Option(names = "--jobs", defaultValue = "1000", description = "jobs in the burst (default ${DEFAULT-VALUE})")
   int jobs;
 
@@ -55,7 +75,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    System.out.printf("Reach benchmark: local mode with auth on, %d runners x %d slots, command '%s', %d cores%n",
+    text = output.on() ? cli.err() : cli.out();
+    figures.put("runners", runners).put("slots", slots).put("command", command)
+        .put("cores", Runtime.getRuntime().availableProcessors());
+    text.printf("Reach benchmark: local mode with auth on, %d runners x %d slots, command '%s', %d cores%n",
         runners, slots, command, Runtime.getRuntime().availableProcessors());
     try (LocalCluster lc = LocalCluster.start(LocalCluster.options().port(0).runners(runners).slots(slots)
             .auth(true).set("REACH_ADMIN_TOKEN", token));
@@ -64,14 +87,17 @@ public final class BenchCommand implements Callable<Integer> {
       long postmaster = postmasterPid(db);
       awaitRunners(db, runners);
 
-      System.out.printf("warm-up: %d jobs...%n", warmup);
+      text.printf("warm-up: %d jobs...%n", warmup);
       burst(api, db, warmup, postmaster, false);
 
-      System.out.printf("%nburst: %d jobs submitted as one run%n", jobs);
+      text.printf("%nburst: %d jobs submitted as one run%n", jobs);
       burst(api, db, jobs, postmaster, true);
 
-      System.out.printf("%nidle: %d single-job runs, one every %d ms%n", idleJobs, idleGapMs);
+      text.printf("%nidle: %d single-job runs, one every %d ms%n", idleJobs, idleGapMs);
       idle(api, db, postmaster);
+    }
+    if (output.on()) {
+      JsonOption.print(cli.out(), figures);
     }
     return 0;
   }
@@ -112,10 +138,14 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     double seconds = (lastEnd - sentAt) / 1000.0;
-    System.out.printf("  %d/%d succeeded; submission accepted in %d ms%n", succeeded, n, acceptedAt - sentAt);
-    System.out.printf("  throughput: %.0f jobs/s (submit of the run to the last job's end: %.2f s)%n", n / seconds, seconds);
-    System.out.printf("  submit->start: %s%n", new Percentiles(java.util.Arrays.copyOf(startLatency, i)).summary());
-    printCost(cpu, rt, n);
+    Percentiles latency = new Percentiles(java.util.Arrays.copyOf(startLatency, i));
+    JsonObject burst = new JsonObject().put("jobs", n).put("succeeded", succeeded).put("accepted_ms", acceptedAt - sentAt)
+        .put("seconds", seconds).put("jobs_per_s", n / seconds).put("submit_to_start_ms", latency.toJson());
+    figures.put("burst", burst);
+    text.printf("  %d/%d succeeded; submission accepted in %d ms%n", succeeded, n, acceptedAt - sentAt);
+    text.printf("  throughput: %.0f jobs/s (submit of the run to the last job's end: %.2f s)%n", n / seconds, seconds);
+    text.printf("  submit->start: %s%n", latency.summary());
+    printCost(burst, cpu, rt, n);
   }
 
   private void idle(String api, Connection db, long postmaster) throws Exception {
@@ -150,14 +180,20 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
     }
-    System.out.printf("  submit->start: %s%n", new Percentiles(lat).summary());
-    printCost(cpu, rt, ids.size());
+    Percentiles latency = new Percentiles(lat);
+    JsonObject idle = new JsonObject().put("runs", ids.size()).put("gap_ms", idleGapMs).put("submit_to_start_ms", latency.toJson());
+    figures.put("idle", idle);
+    text.printf("  submit->start: %s%n", latency.summary());
+    printCost(idle, cpu, rt, ids.size());
   }
 
-  private static void printCost(CpuSample cpu, long roundTrips, int n) {
-    System.out.printf("  CPU per job: Reach JVM %.2f ms, job processes (watcher + sh) %.2f ms, Postgres %.2f ms%n",
+  private void printCost(JsonObject into, CpuSample cpu, long roundTrips, int n) {
+    into.put("cpu_per_job_ms", new JsonObject().put("reach_jvm", cpu.jvmMs() / (double) n)
+        .put("job_processes", cpu.jobsMs() / (double) n).put("postgres", cpu.postgresMs() / (double) n));
+    into.put("db_round_trips_per_job", roundTrips / (double) n);
+    text.printf("  CPU per job: Reach JVM %.2f ms, job processes (watcher + sh) %.2f ms, Postgres %.2f ms%n",
         cpu.jvmMs() / (double) n, cpu.jobsMs() / (double) n, cpu.postgresMs() / (double) n);
-    System.out.printf("  database round trips per job: %.2f (all services; heartbeats and reaper included)%n",
+    text.printf("  database round trips per job: %.2f (all services; heartbeats and reaper included)%n",
         roundTrips / (double) n);
   }
 

@@ -1,8 +1,10 @@
 package dev.reach.cli.drill;
 
-import dev.reach.cli.ExitCodes;
+import dev.reach.cli.Groups;
+import dev.reach.cli.JsonOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -13,14 +15,15 @@ import picocli.CommandLine.Spec;
     subcommands = {DrillListCommand.class, DrillRunCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done (run: the drill passed)", "1:the drill failed, or an API error", "2:bad usage",
-        "3:cannot reach the API"},
+        "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class DrillCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin JsonOption output;
+
   @Override
   public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return ExitCodes.USAGE;
+    return Groups.usage(spec, output);
   }
 }

@@ -2,20 +2,23 @@ package dev.reach.cli.drill;
 
 import dev.reach.cli.Cli;
 import dev.reach.cli.ExitCodes;
+import dev.reach.cli.JsonOption;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code reachctl drill list [--json]}: the scenarios, what each does and the targets it runs on. */
-@Command(name = "list", description = "The drill scenarios, what each does and where it can run.",
+@Command(name = "list", description = {"The drill scenarios, what each does and where it can run.",
+        "--json: {\"scenarios\": [{\"name\", \"summary\", \"targets\"}]}."},
+    exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:listed", "2:bad usage"},
     mixinStandardHelpOptions = true)
 public final class DrillListCommand implements Callable<Integer> {
   private final Cli cli;
 
-  @Option(names = "--json", description = "One JSON object instead of a table.")
-  boolean json;
+  @Mixin JsonOption output;
 
   public DrillListCommand(Cli cli) {
     this.cli = cli;
@@ -23,7 +26,7 @@ public final class DrillListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (json) {
+    if (output.on()) {
       JsonArray list = new JsonArray();
       for (Scenario s : Scenario.values()) {
         JsonArray targets = new JsonArray();

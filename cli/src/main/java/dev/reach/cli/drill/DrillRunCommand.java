@@ -5,6 +5,7 @@ import dev.reach.cli.ApiOptions;
 import dev.reach.cli.Cli;
 import dev.reach.cli.CliException;
 import dev.reach.cli.ExitCodes;
+import dev.reach.cli.JsonOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", description = "Run a failover drill against a live cluster and print its report.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:the drill passed", "1:the drill failed (the report says why), or it could not run",
-        "2:bad usage", "3:cannot reach the API"},
+        "2:bad usage", "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class DrillRunCommand implements Callable<Integer> {
   private final Cli cli;
@@ -68,8 +69,7 @@ public final class DrillRunCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", description = "Seed of the jobs' durations (default: random).")
   Long seed;
 
-  @Option(names = "--json", description = "The report as one JSON object.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Mixin ApiOptions api;
 
@@ -122,7 +122,7 @@ public final class DrillRunCommand implements Callable<Integer> {
       DrillRunner runner = new DrillRunner(client, admin, faults, t, cli.err());
       DrillReport report = runner.run(new DrillRunner.Settings(s, jobs, Duration.ofSeconds(faultSeconds),
           Duration.ofSeconds(timeoutSeconds), seed != null ? seed : System.nanoTime()));
-      cli.out().print(json ? report.toJson().encodePrettily() + System.lineSeparator() : report.describe());
+      cli.out().print(output.on() ? report.toJson().encodePrettily() + System.lineSeparator() : report.describe());
       cli.out().flush();
       return report.passed() ? ExitCodes.OK : ExitCodes.FAILED;
     } catch (DrillException e) {

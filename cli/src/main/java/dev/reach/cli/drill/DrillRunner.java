@@ -108,7 +108,7 @@ public final class DrillRunner {
     try {
       hub.systemStatusOnce();
     } catch (CliException e) {
-      throw new CliException(e.exitCode(), "drill " + s.label() + " did not start: " + e.getMessage(), e);
+      throw new CliException(e.exitCode(), "drill " + s.label() + " did not start: " + e.getMessage().replaceFirst("^reachctl: ", ""), e);
     }
   }
 

@@ -1,8 +1,10 @@
 package dev.reach.cli.token;
 
-import dev.reach.cli.ExitCodes;
+import dev.reach.cli.Groups;
+import dev.reach.cli.JsonOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -14,15 +16,16 @@ import picocli.CommandLine.Spec;
     subcommands = {TokenCreateCommand.class, TokenListCommand.class, TokenRevokeCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:API error (e.g. FORBIDDEN, NOT_FOUND)", "2:bad usage (e.g. no token)",
-        "3:cannot reach the API"},
+        "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class TokenCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin JsonOption output;
+
   /** Without a subcommand: the usage, exit 2. */
   @Override
   public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return ExitCodes.USAGE;
+    return Groups.usage(spec, output);
   }
 }

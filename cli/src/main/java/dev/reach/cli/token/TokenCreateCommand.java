@@ -4,6 +4,7 @@ import dev.reach.cli.ApiOptions;
 import dev.reach.cli.Cli;
 import dev.reach.cli.CliException;
 import dev.reach.cli.ExitCodes;
+import dev.reach.cli.JsonOption;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
     name = "create",
     description = "Make a token. Its value is printed once, on standard output; keep it.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:made", "1:API error", "2:bad usage", "3:cannot reach the API"},
+    exitCodeList = {"0:made", "1:API error", "2:bad usage", "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class TokenCreateCommand implements Callable<Integer> {
   static final Set<String> ROLES = Set.of("viewer", "submitter", "admin", "runner");
@@ -33,8 +34,7 @@ public final class TokenCreateCommand implements Callable<Integer> {
           + " token for REACH_RUNNER_JOIN_TOKEN).")
   String role;
 
-  @Option(names = "--json", description = "Print the API's JSON (it contains the token).")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Mixin ApiOptions api;
 
@@ -49,7 +49,7 @@ public final class TokenCreateCommand implements Callable<Integer> {
     }
     byte[] body = new JsonObject().put("name", name).put("role", role).toBuffer().getBytes();
     JsonObject t = api.client(cli).postJson("/admin/api/tokens", body, api.adminHeaders(cli)).body();
-    if (json) {
+    if (output.on()) {
       cli.out().println(t.encodePrettily());
     } else {
       cli.out().println(t.getString("token"));

@@ -3,6 +3,7 @@ package dev.reach.cli.token;
 import dev.reach.cli.ApiOptions;
 import dev.reach.cli.Cli;
 import dev.reach.cli.ExitCodes;
+import dev.reach.cli.JsonOption;
 import dev.reach.cli.TextTable;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,13 +17,12 @@ import picocli.CommandLine.Option;
     name = "list",
     description = "List the tokens: id, name, role, origin, made and revoked when and by whom.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:listed", "1:API error", "2:bad usage", "3:cannot reach the API"},
+    exitCodeList = {"0:listed", "1:API error", "2:bad usage", "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class TokenListCommand implements Callable<Integer> {
   private final Cli cli;
 
-  @Option(names = "--json", description = "Print the API's JSON.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Mixin ApiOptions api;
 
@@ -33,7 +33,7 @@ public final class TokenListCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JsonObject r = api.client(cli).getJson("/admin/api/tokens", api.adminHeaders(cli)).body();
-    if (json) {
+    if (output.on()) {
       cli.out().println(r.encodePrettily());
       return ExitCodes.OK;
     }

@@ -4,6 +4,7 @@ import dev.reach.cli.ApiClient;
 import dev.reach.cli.ApiOptions;
 import dev.reach.cli.Cli;
 import dev.reach.cli.ExitCodes;
+import dev.reach.cli.JsonOption;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Parameters;
     name = "revoke",
     description = "Revoke a token by its id (see 'token list'). Revoking a join token stops its runners getting work.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:revoked (or was already)", "1:API error (NOT_FOUND)", "2:bad usage", "3:cannot reach the API"},
+    exitCodeList = {"0:revoked (or was already)", "1:API error (NOT_FOUND)", "2:bad usage", "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)
 public final class TokenRevokeCommand implements Callable<Integer> {
   private final Cli cli;
@@ -27,8 +28,7 @@ public final class TokenRevokeCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "ID", description = "The token's id.")
   String id;
 
-  @Option(names = "--json", description = "Print the API's JSON.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Mixin ApiOptions api;
 
@@ -40,7 +40,7 @@ public final class TokenRevokeCommand implements Callable<Integer> {
   public Integer call() {
     JsonObject r = api.client(cli).postJson("/admin/api/tokens/" + ApiClient.segment(id) + "/revoke", new byte[0],
         api.adminHeaders(cli)).body();
-    if (json) {
+    if (output.on()) {
       cli.out().println(r.encodePrettily());
     } else {
       cli.out().println("revoked " + r.getString("id") + " (" + r.getString("role") + " '" + r.getString("name")

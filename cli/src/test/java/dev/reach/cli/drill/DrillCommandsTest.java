@@ -162,7 +162,7 @@ class DrillCommandsTest {
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
 
     assertThat(r.code()).as(r.err()).isEqualTo(3);
-    assertThat(r.err()).startsWith("drill runner-crash did not start: cannot reach the API at " + NO_API)
+    assertThat(r.err()).startsWith("drill runner-crash did not start: cannot reach the Reach hub at " + NO_API)
         .doesNotContain("\tat ").doesNotContain("Exception")
         .doesNotContain("drill drill-"); // no progress line: the drill never began
     assertThat(r.out()).isEmpty();
