@@ -19,7 +19,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * host ({@link DrillCluster}): the local fault injector finds the processes through the hub's node
  * directory and signals them. runner-crash SIGKILLs the busiest runner (not started again: a local drill
  * leaves that to whoever started it); network-partition freezes another one with SIGSTOP for longer than
- * the lease TTL and thaws it. Each must report PASS: every job terminal with one accepted completion, no
+ * the lease TTL and thaws it; artifact-store-outage freezes the store the same way; poison-pill runs with the
+ * runners restarted like a restart policy (the cluster's supervisor). Each must report PASS: every job terminal with one accepted completion, no
  * overlapping attempts by the jobs' own flock stamps, the event log verifying with the drill's steps in it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -55,6 +56,24 @@ class LocalDrillCommandTest {
   void networkPartitionStoodInForBySigstop() {
     JsonObject report = drill("network-partition", "--fault-seconds", "8");
     assertThat(report.getJsonArray("steps").encode()).contains("sigstop").contains("sigcont");
+  }
+
+  @Test
+  @Order(3)
+  void artifactStoreOutageStoodInForBySigstop() {
+    JsonObject report = drill("artifact-store-outage", "--fault-seconds", "8");
+    assertThat(report.getJsonArray("steps").encode()).contains("sigstop").contains("sigcont");
+  }
+
+  @Test
+  @Order(4)
+  void poisonPillIsQuarantinedWhileRunnersAreRestartedLikeARestartPolicy() {
+    // a local drill does not start killed processes again; here the cluster does, as compose would
+    for (String r : List.of("runner-a", "runner-b", "runner-c")) {
+      cluster.supervise(r, 4);
+    }
+    JsonObject report = drill("poison-pill");
+    assertThat(report.encode()).contains("the poison job QUARANTINED");
   }
 
   private JsonObject drill(String scenario, String... extra) {
