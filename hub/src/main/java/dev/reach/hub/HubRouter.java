@@ -12,7 +12,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
 /**
- * The hub's routes: the API under {@code /api/v1}, the health endpoints, {@code /metrics} and the start page. Every
+ * The hub's routes: the API under {@code /api/v1}, its OpenAPI document ({@code /api/openapi.json}), the health endpoints, {@code /metrics} and the start page. Every
  * request is counted in flight; every route that starts new work passes the {@link ShutdownGate}
  * first.
  */
@@ -31,6 +31,9 @@ final class HubRouter {
     ShutdownGate gate = new ShutdownGate(lifecycle);
     Router router = Router.router(vertx);
     router.route().handler(inFlight);
+
+    // the OpenAPI document of every route below: open, see OpenApiDocument
+    router.get(OpenApiDocument.PATH).handler(QueryParams.only()).handler(OpenApiDocument.load());
 
     // Every /api/v1 route names the role it needs (viewer < submitter < admin). A route that reads a
     // body reads it before the token is checked: the check is asynchronous and the body would be gone.
