@@ -34,6 +34,7 @@ final class HubHttpVerticle extends VerticleBase {
   private final InFlightRequests inFlight = new InFlightRequests();
   private LogHandler logs;
   private HttpServer server;
+  private io.vertx.ext.web.Router router;
 
   /** {@code port} is a fixed port (see {@code ListenPort}), so a restarted worker joins the same one. */
   HubHttpVerticle(ReachNode node, OrchestratorClient orchestrator, ArtifactStoreClient artifacts, Lifecycle lifecycle,
@@ -60,7 +61,7 @@ final class HubHttpVerticle extends VerticleBase {
     String scheme = cfg.tls().httpTls() ? "https" : "http";
     return vertx.createHttpServer(options)
         .invalidRequestHandler(InvalidRequests::handle)
-        .requestHandler(HubRouter.create(vertx, node, logs, orchestrator, lifecycle, inFlight, auth, worker))
+        .requestHandler(router = HubRouter.create(vertx, node, logs, orchestrator, lifecycle, inFlight, auth, worker))
         .listen()
         .onSuccess(s -> {
           server = s;
@@ -87,6 +88,11 @@ final class HubHttpVerticle extends VerticleBase {
 
   int actualPort() {
     return server.actualPort();
+  }
+
+  /** The routes this worker serves (for the test holding the OpenAPI document to them). */
+  java.util.List<io.vertx.ext.web.Route> routes() {
+    return router.getRoutes();
   }
 
   LogStreamStats logStreamStats() {

@@ -160,6 +160,11 @@ public final class HubService {
     return alerts;
   }
 
+  /** The routes the HTTP worker serves (for tests). */
+  List<io.vertx.ext.web.Route> routes() {
+    return http.instances().get(0).routes();
+  }
+
   /** Counters of the log streams (for tests; later for metrics). */
   LogStreamStats logStreams() {
     return http.instances().get(0).logStreamStats();
