@@ -96,13 +96,15 @@ final class HubRouter {
 
     node.health().mount(router);
     ReachMetrics.of(vertx).mount(router);
-    StaticHandler webroot = StaticHandler.create("webroot").setCachingEnabled(false);
+    // UTF-8 whatever the JVM's default charset (a service started with a bare environment has ASCII)
+    StaticHandler webroot = StaticHandler.create("webroot").setCachingEnabled(false).setDefaultContentEncoding("UTF-8");
     router.get("/").handler(webroot);
     // an exact route leaves StaticHandler an empty path (it answered 301 to "/reach-api.js/"): send the file itself
     router.get("/reach-api.js").handler(ctx -> ctx.response().putHeader("content-type", "text/javascript; charset=utf-8")
         .putHeader("cache-control", "no-cache").sendFile("webroot/reach-api.js").onFailure(ctx::fail));
     // the dashboard's modules and style sheet: a wildcard route hands StaticHandler the path after its prefix
-    router.get("/ui/*").handler(StaticHandler.create("webroot/ui").setCachingEnabled(false));
+    router.get("/ui/*").handler(StaticHandler.create("webroot/ui").setCachingEnabled(false)
+        .setDefaultContentEncoding("UTF-8"));
 
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 500}) {

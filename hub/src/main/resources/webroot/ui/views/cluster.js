@@ -53,13 +53,17 @@ export function mount(root, { session }) {
   async function loadHistory() {
     const hist = await session.json('/admin/api/queue-history');
     const samples = hist.samples || [];
+    // the last hour, or since this hub started sampling when that is shorter (at least two minutes)
+    const first = samples.length ? Date.parse(samples[0].at) : Date.now();
+    const span = Math.min(hist.window_ms, Math.max(120000, Date.now() - first + hist.interval_ms));
     charts.replaceChildren(
         h('div', { class: 'card wide' }, lineChart({ samples, value: s => s.queued, fmt: v => String(Math.round(v)),
-          windowMs: hist.window_ms, title: 'queued jobs' })),
+          windowMs: span, title: 'queued jobs' })),
         h('div', { class: 'card wide' }, lineChart({ samples, value: s => s.oldest_queued_age_ms ?? 0, fmt: v => duration(v),
-          windowMs: hist.window_ms, title: 'oldest queued age' })),
+          windowMs: span, title: 'oldest queued age' })),
         h('p', { class: 'muted' }, samples.length + ' sample(s), one every ' + Math.round(hist.interval_ms / 1000)
-            + ' s, kept by this hub in memory; errors show as grey lines.'));
+            + ' s, kept by this hub in memory for ' + Math.round(hist.window_ms / 60000) + ' min'
+            + (span < hist.window_ms ? ' (shown: since it started)' : '') + '; errors show as grey lines.'));
   }
 
   const onError = (e, next) => session.failed(e, next, 'the cluster view (admin API: needs an admin token)');

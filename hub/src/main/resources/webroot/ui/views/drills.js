@@ -47,7 +47,12 @@ function timeline(d) {
       h('div', { class: 'drill-head' }, badge(verdict), ' ', h('strong', {}, d.scenario), ' on ', d.target, ' ',
           h('span', { class: 'muted' }, time(new Date(t0).toISOString()), ' · ', duration(t1 - t0), ' · ', d.id)),
       h('div', { class: 'track' }, h('span', { class: 'bar' }), marks),
-      h('div', { class: 'muted legend' }, h('span', { class: 'mark-key inject' }), ' fault injected ', h('span', { class: 'mark-key clear' }), ' fault cleared'),
+      h('div', { class: 'muted legend' }, h('span', {}, '0 s'), h('span', {}, duration(t1 - t0))),
+      h('ul', { class: 'plain steps' }, d.events.filter(e => e.type !== 'drill_started' && e.type !== 'drill_finished').map(e =>
+          h('li', {}, h('span', { class: 'mark-key ' + (e.type === 'drill_fault_injected' ? 'inject' : 'clear') }), ' +',
+              duration(at(e) - t0), ' ', e.type === 'drill_fault_injected' ? 'fault injected: ' : 'fault cleared: ',
+              [e.payload.detail.action, e.payload.detail.member, e.payload.detail.role ? '(' + e.payload.detail.role + ')' : null]
+                .filter(Boolean).join(' ')))),
       Object.keys(timings).length ? h('dl', { class: 'timings' }, Object.entries(timings).flatMap(([k, v]) =>
           [h('dt', {}, k), h('dd', {}, v == null ? '—' : duration(v))])) : null);
 }
