@@ -31,6 +31,7 @@ final class HubHttpVerticle extends VerticleBase {
   private final int port;
   private final TokenAuth auth;
   private final Supplier<JsonObject> worker;
+  private final QueueHistory queueHistory;
   private final InFlightRequests inFlight = new InFlightRequests();
   private LogHandler logs;
   private HttpServer server;
@@ -38,8 +39,9 @@ final class HubHttpVerticle extends VerticleBase {
 
   /** {@code port} is a fixed port (see {@code ListenPort}), so a restarted worker joins the same one. */
   HubHttpVerticle(ReachNode node, OrchestratorClient orchestrator, ArtifactStoreClient artifacts, Lifecycle lifecycle,
-      int port, TokenAuth auth, Supplier<JsonObject> worker) {
+      int port, TokenAuth auth, Supplier<JsonObject> worker, QueueHistory queueHistory) {
     this.node = node;
+    this.queueHistory = queueHistory;
     this.port = port;
     this.auth = auth;
     this.worker = worker;
@@ -61,7 +63,7 @@ final class HubHttpVerticle extends VerticleBase {
     String scheme = cfg.tls().httpTls() ? "https" : "http";
     return vertx.createHttpServer(options)
         .invalidRequestHandler(InvalidRequests::handle)
-        .requestHandler(router = HubRouter.create(vertx, node, logs, orchestrator, lifecycle, inFlight, auth, worker))
+        .requestHandler(router = HubRouter.create(vertx, node, logs, orchestrator, lifecycle, inFlight, auth, worker, queueHistory))
         .listen()
         .onSuccess(s -> {
           server = s;

@@ -12,7 +12,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
 /**
- * The hub's routes: the API under {@code /api/v1}, its OpenAPI document ({@code /api/openapi.json}), the health endpoints, {@code /metrics} and the start page. Every
+ * The hub's routes: the API under {@code /api/v1}, its OpenAPI document ({@code /api/openapi.json}), the health endpoints, {@code /metrics} and the dashboard. Every
  * request is counted in flight; every route that starts new work passes the {@link ShutdownGate}
  * first.
  */
@@ -23,7 +23,8 @@ final class HubRouter {
   static final String WORKER_COMPONENT = "hub.http";
 
   static Router create(Vertx vertx, ReachNode node, LogHandler logs, OrchestratorClient orchestrator,
-      Lifecycle lifecycle, InFlightRequests inFlight, TokenAuth auth, Supplier<JsonObject> worker) {
+      Lifecycle lifecycle, InFlightRequests inFlight, TokenAuth auth, Supplier<JsonObject> worker,
+      QueueHistory queueHistory) {
     long maxBody = node.config().maxBodyBytes();
     FailureHandler failures = new FailureHandler(maxBody);
     JsonLimits jsonLimits = new JsonLimits(node.config().apiLimits().maxJsonDepth(),
@@ -55,6 +56,8 @@ final class HubRouter {
         .handler(QueryParams.only("attempt", "follow")).handler(logs);
     router.get("/api/v1/runners").handler(auth.require(ApiRole.VIEWER)).handler(QueryParams.only())
         .handler(new ListRunnersHandler(orchestrator));
+    router.get("/api/v1/runners/overview").handler(auth.require(ApiRole.VIEWER)).handler(QueryParams.only())
+        .handler(new RunnerOverviewHandler(node, orchestrator));
     router.get("/api/v1/dead-letters").handler(auth.require(ApiRole.VIEWER)).handler(QueryParams.only("limit"))
         .handler(new ListDeadLettersHandler(orchestrator));
     router.get("/api/v1/dead-letters/:jobId").handler(auth.require(ApiRole.VIEWER)).handler(QueryParams.only())
@@ -72,6 +75,7 @@ final class HubRouter {
     router.route("/admin/api/*").handler(auth.adminApi());
     router.get("/admin/api/system-status").handler(QueryParams.only())
         .handler(new SystemStatusHandler(node, orchestrator));
+    router.get("/admin/api/queue-history").handler(QueryParams.only()).handler(new QueueHistoryHandler(queueHistory));
     router.get("/admin/api/worker/status").handler(QueryParams.only()).handler(new WorkerStatusHandler(node, worker));
     router.get("/admin/api/events").handler(QueryParams.only("run", "since"))
         .handler(new EventExportHandler(orchestrator));
@@ -95,7 +99,8 @@ final class HubRouter {
 
     node.health().mount(router);
     ReachMetrics.of(vertx).mount(router);
-    StaticHandler webroot = StaticHandler.create("webroot").setCachingEnabled(false);
+    // UTF-8 whatever the JVM's default charset (a service started with a bare environment has ASCII)
+    StaticHandler webroot = StaticHandler.create("webroot").setCachingEnabled(false).setDefaultContentEncoding("UTF-8");
     router.get("/").handler(webroot);
     // sent as a file: the StaticHandler on this exact route answered a query string (?v=2) with a 301 to
     // /reach-api.js/, a path that does not exist (found by OpenApiDocumentTest)
@@ -104,6 +109,9 @@ final class HubRouter {
         .putHeader(io.vertx.core.http.HttpHeaders.CACHE_CONTROL, "no-cache")
         .sendFile("webroot/reach-api.js")
         .onFailure(ctx::fail));
+    // the dashboard's modules and style sheet: a wildcard route hands StaticHandler the path after its prefix
+    router.get("/ui/*").handler(StaticHandler.create("webroot/ui").setCachingEnabled(false)
+        .setDefaultContentEncoding("UTF-8"));
 
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 500}) {

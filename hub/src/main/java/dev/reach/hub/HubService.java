@@ -50,10 +50,12 @@ public final class HubService {
   private final int port;
   private final List<Breaker> breakers;
   private final Alerts alerts;
+  private final QueueHistory queueHistory;
   private Future<Void> stopped;
 
   private HubService(ReachNode node, VerticleSupervisor<HubHttpVerticle> http, Lifecycle lifecycle, int port,
-      List<Breaker> breakers, Alerts alerts) {
+      List<Breaker> breakers, Alerts alerts, QueueHistory queueHistory) {
+    this.queueHistory = queueHistory;
     this.breakers = breakers;
     this.alerts = alerts;
     this.node = node;
@@ -102,6 +104,7 @@ public final class HubService {
       return Future.failedFuture(e);
     }
     own.forEach(Breakers.jvm()::register);
+    QueueHistory queueHistory = new QueueHistory(node.clock(), QueueHistory.DEFAULT_INTERVAL_MS, QueueHistory.DEFAULT_WINDOW_MS);
     AtomicReference<VerticleSupervisor<HubHttpVerticle>> self = new AtomicReference<>();
     Supplier<JsonObject> worker = () -> new JsonObject()
         .put("component", HubRouter.WORKER_COMPONENT)
@@ -109,7 +112,7 @@ public final class HubService {
         .put("deployment_id", self.get() == null ? null : self.get().deploymentId())
         .put("instances", self.get() == null ? 0 : self.get().instances().size());
     VerticleSupervisor<HubHttpVerticle> http = new VerticleSupervisor<>(node.vertx(), HubRouter.WORKER_COMPONENT,
-        () -> new HubHttpVerticle(node, orchestrator, artifacts, lifecycle, port, auth, worker),
+        () -> new HubHttpVerticle(node, orchestrator, artifacts, lifecycle, port, auth, worker, queueHistory),
         new DeploymentOptions(), cfg.watchdogStuckMs(), () -> null);
     self.set(http);
     return http.deploy()
@@ -127,7 +130,8 @@ public final class HubService {
           node.watchdog().supervise(http);
           node.health().announce();
           lifecycle.moveTo(LifecycleState.HEALTHY, "listening on port " + port);
-          return new HubService(node, http, lifecycle, port, own, alerts);
+          queueHistory.start(node.vertx(), orchestrator::systemFigures);
+          return new HubService(node, http, lifecycle, port, own, alerts, queueHistory);
         })
         .onFailure(t -> {
           own.forEach(Breakers.jvm()::unregister);
@@ -178,6 +182,7 @@ public final class HubService {
   public synchronized Future<Void> stop() {
     if (stopped == null) {
       lifecycle.moveTo(LifecycleState.DRAINING, "stop requested");
+      queueHistory.stop();
       ReadinessChecks.unregister(node);
       node.watchdog().unsupervise(HubRouter.WORKER_COMPONENT);
       stopped = http.undeploy()

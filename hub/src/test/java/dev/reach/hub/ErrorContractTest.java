@@ -101,7 +101,7 @@ class ErrorContractTest {
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.headers().get("Content-Type")).startsWith("text/html");
-    assertThat(r.text()).contains("/api/v1/runs");
+    assertThat(r.text()).contains("/ui/app.js"); // the dashboard
   }
 
   @Test

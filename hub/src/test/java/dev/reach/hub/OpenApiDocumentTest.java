@@ -56,6 +56,8 @@ class OpenApiDocumentTest {
   static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
   /** The prefix routes that hold no endpoint: the admin API's body limits and its token check. */
   static final Set<String> MIDDLEWARE = Set.of("POST /admin/api/", "PUT /admin/api/", "* /admin/api/");
+  /** Prefix routes that serve static files, and the document's path for them. */
+  static final Map<String, String> STATIC_PREFIXES = Map.of("GET /ui/", "GET /ui/{file}");
   static final SchemaRegistry SCHEMAS = SchemaRegistry.withDialect(Dialects.getOpenApi31());
 
   private static HubFixture f;
@@ -91,7 +93,8 @@ class OpenApiDocumentTest {
       return path.replace("{id}", "0b6f3e0e-5d6c-4b8e-9a7f-2f1c3d4e5f60")
           .replace("{jobId}", "7c1d2e3f-4a5b-4c6d-8e7f-901234567890")
           .replace("{name}", "API_KEY")
-          .replace("{env}", "default");
+          .replace("{env}", "default")
+          .replace("{file}", "app.js");
     }
   }
 
@@ -170,7 +173,12 @@ class OpenApiDocumentTest {
       Set<String> methods = r.methods() == null || r.methods().isEmpty() ? Set.of("*")
           : r.methods().stream().map(HttpMethod::name).collect(Collectors.toSet());
       for (String m : methods) {
-        (r.isExactPath() ? routed : prefixes).add(m + " " + path.replaceAll(":([A-Za-z0-9_]+)", "{$1}"));
+        String route = m + " " + path.replaceAll(":([A-Za-z0-9_]+)", "{$1}");
+        if (!r.isExactPath() && STATIC_PREFIXES.containsKey(route)) {
+          routed.add(STATIC_PREFIXES.get(route));
+        } else {
+          (r.isExactPath() ? routed : prefixes).add(route);
+        }
       }
     }
     Set<String> documented = operations().stream().map(Operation::toString).collect(Collectors.toCollection(TreeSet::new));
