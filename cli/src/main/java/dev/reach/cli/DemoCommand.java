@@ -107,13 +107,20 @@ public final class DemoCommand implements Callable<Integer> {
     if (!List.of("auto", "run", "skip").contains(deadLetter)) {
       throw new CliException(ExitCodes.USAGE, "--dead-letter must be auto, run or skip");
     }
-    admin = api.adminHeaders(cli); // requeue and the audit export are admin calls: exit 2 without a token
     client = api.client(cli);
+    int m = STEPS.size();
+    try {
+      client.getJsonAnyStatus("/health/live"); // an unreachable hub is exit 3, named, before anything else
+    } catch (ApiClient.UnreachableException e) {
+      unreachable(1, m, e);
+    } catch (ApiClient.ApiException e) {
+      // it answers: the steps say what does not work
+    }
+    admin = api.adminHeaders(cli); // requeue and the audit export are admin calls: exit 2 without a token
     id = UUID.randomUUID().toString().substring(0, 8);
     PrintStream people = output.on() ? cli.err() : cli.out();
     JsonArray steps = new JsonArray();
     String failed = null;
-    int m = STEPS.size();
     for (int i = 0; i < m && failed == null; i++) {
       String name = STEPS.get(i);
       long t0 = System.nanoTime();
@@ -133,9 +140,8 @@ public final class DemoCommand implements Callable<Integer> {
         people.println("  expected: " + e.expected);
         people.println("  seen:     " + e.seen);
       } catch (ApiClient.UnreachableException e) {
-        people.println(prefix + "FAILED: " + e.getMessage().replaceFirst("^reachctl: ", ""));
         people.flush();
-        throw e; // exit 3, the URL named
+        unreachable(i + 1, m, e);
       } catch (CliException e) {
         failed = name;
         s.put("outcome", "failed").put("seconds", seconds(t0)).put("expected", "the step's calls to succeed")
@@ -158,6 +164,19 @@ public final class DemoCommand implements Callable<Integer> {
           .put("demo_id", id).put("failed_step", failed).put("steps", steps));
     }
     return failed == null ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  /**
+   * The hub went away: exit 3 with the URL named; without --json the step is named on stderr too (stdout stays
+   * empty or holds the steps so far).
+   */
+  private void unreachable(int step, int m, ApiClient.UnreachableException e) {
+    if (!output.on()) { // with --json stderr holds only the error's JSON line
+      cli.err().println("step " + step + "/" + m + " " + STEPS.get(step - 1) + ": FAILED: "
+          + e.getMessage().replaceFirst("^reachctl: ", ""));
+      cli.err().flush();
+    }
+    throw e; // exit 3, the URL named
   }
 
   private String run(String step) {
