@@ -63,10 +63,20 @@ public final class AuditExportCommand implements Callable<Integer> {
       path.append(sep).append("run=").append(ApiClient.segment(run));
     }
     ApiClient client = api.client(cli);
+    Writer out = new BufferedWriter(new OutputStreamWriter(cli.out(), StandardCharsets.UTF_8), 64 * 1024);
+    export(client, path.toString(), api.adminHeaders(cli), out);
+    return ExitCodes.OK;
+  }
+
+  /**
+   * Streams {@code path} (an {@code /admin/api/events} query) to {@code out} line by line and returns the
+   * number of lines written; an export that breaks off or ends without its end line is a {@link CliException}
+   * (exit 1). Shared by {@code reachctl demo}.
+   */
+  static long export(ApiClient client, String path, java.util.Map<String, String> headers, Writer out) {
     long lines = 0;
     boolean ended = false;
-    Writer out = new BufferedWriter(new OutputStreamWriter(cli.out(), StandardCharsets.UTF_8), 64 * 1024);
-    try (InputStream in = client.stream(path.toString(), api.adminHeaders(cli));
+    try (InputStream in = client.stream(path, headers);
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024)) {
       String line;
       while ((line = reader.readLine()) != null) {
@@ -85,7 +95,7 @@ public final class AuditExportCommand implements Callable<Integer> {
       throw new CliException(ExitCodes.FAILED, "the export from " + client.base() + " ended after " + lines
           + " line(s) without its end line: it is incomplete");
     }
-    return ExitCodes.OK;
+    return lines;
   }
 
   private static void flush(Writer out) {

@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
       AuditCommand.class,
       SecretCommand.class,
       dev.reach.cli.drill.DrillCommand.class,
+      DemoCommand.class,
       dev.reach.cli.token.TokenCommand.class,
       TlsCommand.class,
       CommandLine.HelpCommand.class},

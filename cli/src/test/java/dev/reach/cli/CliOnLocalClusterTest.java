@@ -166,6 +166,8 @@ class CliOnLocalClusterTest {
     assertThat(json(covered, 0, "token", "list").encode()).contains(token.getString("id"));
     assertThat(json(covered, 0, "token", "revoke", token.getString("id"))).isNotNull();
     assertThat(json(covered, 0, "drill", "list").getJsonArray("scenarios")).isNotEmpty();
+    JsonObject demo = json(covered, 0, "demo", "--timeout", "120");
+    assertThat(demo.getBoolean("ok")).as(demo.encodePrettily()).isTrue();
     // a drill needs a cluster of separate processes to break: here its --json usage error is JSON
     assertThat(json(covered, 2, "drill", "run", "no-such-scenario").getString("code")).isEqualTo("USAGE");
     JsonObject ca = json(covered, 0, "tls", "dev-ca", "--out", tmp.resolve("ca").toString(), "--member", "node-1");

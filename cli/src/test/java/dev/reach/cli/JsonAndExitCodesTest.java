@@ -152,6 +152,7 @@ class JsonAndExitCodesTest {
     m.put("reachctl admin rebuild-projections", new String[] {"--dry-run", "--token", "t"});
     m.put("reachctl debug dump-state", new String[] {"r-1", "--token", "t"});
     m.put("reachctl audit export", new String[] {"--token", "t"});
+    m.put("reachctl demo", new String[] {"--token", "t"});
     m.put("reachctl secret set", new String[] {"NAME", "--token", "t"});
     m.put("reachctl secret list", new String[] {"--token", "t"});
     m.put("reachctl secret delete", new String[] {"NAME", "--token", "t"});

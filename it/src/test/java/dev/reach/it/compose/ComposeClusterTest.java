@@ -81,18 +81,49 @@ class ComposeClusterTest {
   }
 
   /**
+   * {@code reachctl demo --dead-letter run} against the cluster, in this JVM: submit, followed log, artifact
+   * sha256, cancel, a job that SIGKILLs its runner container once (quarantined with a dead letter, requeued by
+   * the admin, succeeds), audit export and verify; every step ok, exit 0. The killed runner container is
+   * restarted by compose; every service is healthy again before the drills.
+   */
+  @Test
+  @Order(2)
+  void demoCheckPasses() throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code = dev.reach.cli.ReachCtl.execute(new String[] {"demo", "--json", "--dead-letter", "run", "--timeout", "240",
+        "--api", "http://127.0.0.1:" + cluster.hubPort, "--token", ComposeCluster.ADMIN_TOKEN}, java.util.Map.of(),
+        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    String stdout = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    String stderr = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+    System.out.print(stderr);
+    assertThat(stdout).as("demo printed no report; exit " + code + ", stderr:\n" + stderr).startsWith("{");
+    JsonObject report = new JsonObject(stdout);
+    System.out.println("DEMO " + report.getJsonArray("steps").encode());
+    assertThat(code).as(report.encodePrettily()).isZero();
+    assertThat(report.getBoolean("ok")).isTrue();
+    for (Object o : report.getJsonArray("steps")) {
+      assertThat(((JsonObject) o).getString("outcome")).as(((JsonObject) o).encode()).isEqualTo("ok");
+    }
+    for (String service : ComposeCluster.SERVICES) {
+      cluster.awaitHealthy(service, Duration.ofMinutes(3));
+    }
+  }
+
+  /**
    * runner-crash through {@code reachctl drill run runner-crash --target compose}: SIGKILL the runner
    * container running the most drill jobs; its attempts are lost and requeued, it is started again.
    */
   @Test
-  @Order(2)
+  @Order(3)
   void runnerCrashDrill() {
     drill("runner-crash");
   }
 
   /** leader-crash: SIGKILL the leading orchestrator's container; the other takes over with a new epoch. */
   @Test
-  @Order(3)
+  @Order(4)
   void leaderCrashDrill() {
     JsonObject report = drill("leader-crash");
     assertThat(report.getJsonObject("timings_ms").getLong("detect")).as("takeover").isNotNull();
@@ -103,7 +134,7 @@ class ComposeClusterTest {
    * DB_CIRCUIT_OPEN, running jobs ride through, submissions are accepted again after the unpause.
    */
   @Test
-  @Order(4)
+  @Order(5)
   void databaseOutageDrill() {
     JsonObject report = drill("db-outage");
     assertThat(report.getJsonObject("timings_ms").getLong("accepted_again")).isNotNull();
@@ -114,14 +145,14 @@ class ComposeClusterTest {
    * than the lease TTL): its attempts are lost and run elsewhere, never two at once; reconnected, it rejoins.
    */
   @Test
-  @Order(5)
+  @Order(6)
   void networkPartitionDrill() {
     drill("network-partition");
   }
 
   /** rolling-restart: every Reach container restarted one by one (SIGTERM, drain), healthy before the next, under load. */
   @Test
-  @Order(6)
+  @Order(7)
   void rollingRestartDrill() {
     drill("rolling-restart", 12);
   }
