@@ -46,7 +46,8 @@ public final class BackupListCommand implements Callable<Integer> {
         JsonObject m = (JsonObject) o;
         t.row(m.getString("id"), m.getString("status"), m.getString("snapshot_at", m.getString("started_at", "")),
             size(m.getLong("size_bytes")), m.getValue("last_event_seq") == null ? "" : "#" + m.getLong("last_event_seq"),
-            m.getValue("db_generation") == null ? "" : m.getLong("db_generation"), head(m.getJsonObject("chain_head")));
+            m.getValue("db_generation") == null ? "" : m.getLong("db_generation"),
+            "ok".equals(m.getString("status")) ? head(m.getJsonObject("chain_head")) : "");
       }
       cli.out().print(t.render());
       cli.out().println(list.size() + " backup(s) in " + dir);

@@ -4,7 +4,6 @@ import dev.reach.shared.config.DbUrl;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Row;
 import java.io.IOException;
@@ -73,9 +72,7 @@ public final class Backups {
     PgConnection conn = null;
     try {
       Files.createDirectories(into);
-      conn = PgConnection.connect(vertx, new PgConnectOptions().setHost(url.host()).setPort(url.port())
-          .setDatabase(url.database()).setUser(url.user()).setPassword(url.password())
-).await();
+      conn = PgConnection.connect(vertx, PgTools.options(url)).await();
       conn.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").execute().await();
       Row r = conn.query("SELECT pg_export_snapshot() AS snapshot,"
           + " (SELECT coalesce(max(seq), 0) FROM events) AS last_event_seq,"

@@ -43,6 +43,16 @@ public final class PgTools {
     return List.of("-h", url.host(), "-p", Integer.toString(url.port()), "-U", url.user());
   }
 
+  /** Connect options for {@code url} (a URL without a password connects without one: trust, peer, .pgpass). */
+  public static io.vertx.pgclient.PgConnectOptions options(DbUrl url) {
+    io.vertx.pgclient.PgConnectOptions o = new io.vertx.pgclient.PgConnectOptions().setHost(url.host()).setPort(url.port())
+        .setDatabase(url.database()).setUser(url.user());
+    if (url.password() != null) {
+      o.setPassword(url.password());
+    }
+    return o;
+  }
+
   public Result run(String name, List<String> args, DbUrl url, Duration timeout) {
     List<String> cmd = new ArrayList<>();
     cmd.add(tool(name));

@@ -14,7 +14,6 @@ import dev.reach.shared.db.Migrator;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -223,8 +222,7 @@ public final class Restore {
 
   private static PgConnection connect(Vertx vertx, DbUrl u, JsonObject report) {
     try {
-      return PgConnection.connect(vertx, new PgConnectOptions().setHost(u.host()).setPort(u.port())
-          .setDatabase(u.database()).setUser(u.user()).setPassword(u.password())).await();
+      return PgConnection.connect(vertx, PgTools.options(u)).await();
     } catch (RuntimeException e) {
       throw new RestoreFailed("cannot connect to " + u + ": " + e.getMessage(), report, e);
     }

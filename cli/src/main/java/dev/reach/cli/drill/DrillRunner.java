@@ -470,8 +470,8 @@ public final class DrillRunner {
 
   private void dropDatabase(io.vertx.core.Vertx vertx) {
     dev.reach.shared.config.DbUrl u = database.url();
-    io.vertx.pgclient.PgConnection c = io.vertx.pgclient.PgConnection.connect(vertx, new io.vertx.pgclient.PgConnectOptions()
-        .setHost(u.host()).setPort(u.port()).setDatabase("postgres").setUser(u.user()).setPassword(u.password())).await();
+    io.vertx.pgclient.PgConnection c = io.vertx.pgclient.PgConnection.connect(vertx, dev.reach.cli.backup.PgTools.options(
+        new dev.reach.shared.config.DbUrl(u.host(), u.port(), "postgres", u.user(), u.password()))).await();
     try {
       c.query("DROP DATABASE " + u.database() + " WITH (FORCE)").execute().await();
     } finally {
