@@ -214,9 +214,15 @@ public final class LeaseStore {
   /** Bits of a lease token below its database generation. */
   public static final int GENERATION_SHIFT = 40;
 
-  /** Fail-closed: a token of another database generation never matches, whatever its state. */
+  /**
+   * Fail-closed: a token of an earlier database generation never matches, whatever its state
+   * ({@code STALE_GENERATION}); a token of no generation there ever was (negative, or later than the
+   * current one) was never granted and goes on to the usual {@code STALE_LEASE} answer (the statement
+   * matched nothing).
+   */
   private static void checkGeneration(UUID jobId, long token, Long current) {
-    if (current == null || generationOf(token) != current) {
+    long g = generationOf(token);
+    if (current == null || (g >= 0 && g < current)) {
       throw new ReachException(
           ErrorCode.STALE_GENERATION,
           "lease token " + token + " was granted in database generation " + generationOf(token)
