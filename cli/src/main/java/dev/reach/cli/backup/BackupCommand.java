@@ -50,6 +50,9 @@ public final class BackupCommand implements Callable<Integer> {
     ApiClient client = api.client(cli);
     DbUrl db = where.db(cli);
     Path dir = where.dir(cli);
+    // the outcome goes to the event log: no backup is started that could not be recorded (exit 3 when
+    // the hub cannot be reached, 1 with the API's error when the token is refused)
+    client.getJson("/admin/api/system-status", admin);
     Vertx vertx = Vertx.vertx();
     JsonObject manifest;
     String failure = null;
