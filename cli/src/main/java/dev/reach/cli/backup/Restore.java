@@ -104,7 +104,9 @@ public final class Restore {
       throw new RestoreFailed("pg_restore exited " + r.exit() + ": " + r.stderr() + " (the partial database "
           + fresh + " is left for inspection; Reach does not use it)", report, null);
     }
-    Db db = Db.create(vertx, ReachConfig.from(Map.of("REACH_DB_URL", url(freshUrl)), 0));
+    // Reach's pool wants a password: an empty one where the URL has none (trust or peer authentication)
+    Db db = Db.create(vertx, ReachConfig.from(Map.of("REACH_DB_URL", url(freshUrl.password() != null ? freshUrl
+        : new DbUrl(freshUrl.host(), freshUrl.port(), freshUrl.database(), freshUrl.user(), ""))), 0));
     try {
       // 3. newer migrations, then the in-flight leases as the backup has them, then the new generation
       t = System.currentTimeMillis();
