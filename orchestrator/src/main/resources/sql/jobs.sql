@@ -91,6 +91,7 @@ WITH runner AS (
   UPDATE jobs j
      SET lease_expires_at = coalesce($5::timestamptz, now()) + $4 * interval '1 millisecond'
    WHERE j.lease_token = ANY ($3::bigint[])
+     AND (j.lease_token >> 40) = reach_generation()
      AND j.state IN ('LEASED', 'RUNNING')
      AND j.runner_id = $1
      AND j.incarnation = $2
@@ -143,6 +144,7 @@ WITH moved AS (
   UPDATE jobs j
      SET state = 'RUNNING', updated_at = coalesce($4::timestamptz, now())
    WHERE j.id = $1 AND j.lease_token = $2 AND j.state = 'LEASED'
+     AND ($2::bigint >> 40) = reach_generation()
   RETURNING j.id, j.run_id, j.attempt
 ), attempt_row AS (
   UPDATE attempts a
@@ -158,7 +160,8 @@ WITH moved AS (
          coalesce($4::timestamptz, now())
     FROM moved m
 )
-SELECT (SELECT count(*) FROM moved) AS moved, j.state::text AS state, j.lease_token
+SELECT (SELECT count(*) FROM moved) AS moved, j.state::text AS state, j.lease_token,
+       reach_generation() AS generation
   FROM jobs j WHERE j.id = $1;
 
 -- name: complete
@@ -173,6 +176,7 @@ WITH current_attempt AS (
   SELECT j.id, j.run_id, j.attempt, j.failed_attempts, j.lost_attempts, j.max_attempts, j.max_lost_attempts
     FROM jobs j
    WHERE j.id = $1 AND j.lease_token = $2 AND j.state IN ('LEASED', 'RUNNING')
+     AND ($2::bigint >> 40) = reach_generation()
      FOR UPDATE
 ), decided AS (
   SELECT c.*,
@@ -222,7 +226,7 @@ WITH current_attempt AS (
 )
 SELECT (SELECT m.state::text FROM moved m) AS new_state,
        (SELECT j.state::text FROM jobs j WHERE j.id = $1) AS job_state_before,
-       a.state AS attempt_state, a.exit_code, a.reason
+       a.state AS attempt_state, a.exit_code, a.reason, reach_generation() AS generation
   FROM (SELECT 1) AS one
   LEFT JOIN attempts a ON a.token = $2 AND a.job_id = $1;
 
@@ -316,6 +320,6 @@ SELECT m.id, m.state::text AS state, m.lease_token FROM moved m;
 -- $1 job id, $2 token
 SELECT (SELECT j.state::text FROM jobs j WHERE j.id = $1) AS job_state_before,
        (SELECT j.lease_token FROM jobs j WHERE j.id = $1) AS lease_token,
-       a.state AS attempt_state, a.exit_code, a.reason
+       a.state AS attempt_state, a.exit_code, a.reason, reach_generation() AS generation
   FROM (SELECT 1) AS one
   LEFT JOIN attempts a ON a.token = $2 AND a.job_id = $1;

@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "admin",
     description = "Administrative operations through the hub's admin API (needs an admin token).",
-    subcommands = {RebuildProjectionsCommand.class},
+    subcommands = {RebuildProjectionsCommand.class, dev.reach.cli.backup.BackupCommand.class,
+        dev.reach.cli.backup.RestoreCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:API error", "2:bad usage (e.g. no token)", "3:the Reach hub cannot be reached"},
     mixinStandardHelpOptions = true)

@@ -149,6 +149,7 @@ class JsonAndExitCodesTest {
     m.put("reachctl dead-letters list", new String[] {});
     m.put("reachctl dead-letters show", new String[] {"j-1"});
     m.put("reachctl dead-letters requeue", new String[] {"j-1"});
+    m.put("reachctl admin backup", new String[] {"--token", "t", "--out", tmp.resolve("backups").toString()});
     m.put("reachctl admin rebuild-projections", new String[] {"--dry-run", "--token", "t"});
     m.put("reachctl debug dump-state", new String[] {"r-1", "--token", "t"});
     m.put("reachctl audit export", new String[] {"--token", "t"});

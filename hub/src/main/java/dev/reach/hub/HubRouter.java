@@ -84,6 +84,7 @@ final class HubRouter {
     router.post("/admin/api/projections/rebuild").handler(QueryParams.only())
         .handler(new RebuildProjectionsHandler(orchestrator));
     router.post("/admin/api/drill-events").handler(QueryParams.only()).handler(new DrillEventHandler(orchestrator));
+    router.post("/admin/api/backup-events").handler(QueryParams.only()).handler(new BackupEventHandler(orchestrator));
     router.get("/admin/api/runs/:id/state").handler(QueryParams.only()).handler(new RunStateHandler(orchestrator));
     router.post("/admin/api/dead-letters/:jobId/requeue").handler(gate).handler(QueryParams.only())
         .handler(new RequeueDeadLetterHandler(orchestrator));

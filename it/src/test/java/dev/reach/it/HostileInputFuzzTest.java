@@ -193,7 +193,7 @@ class HostileInputFuzzTest {
   /** The admin API's writes with bodies that are wrong by construction. */
   private Arbitrary<Hostile> adminWrites() {
     Arbitrary<String> path = Arbitraries.of("/admin/api/tokens", "/admin/api/projections/rebuild",
-        "/admin/api/drill-events", "/admin/api/worker/restart");
+        "/admin/api/drill-events", "/admin/api/backup-events", "/admin/api/worker/restart");
     Arbitrary<Body> tokenBodies = Arbitraries.of(
         new Body("{\"name\":\"x\",\"role\":\"root\"}", "a role that does not exist"),
         new Body("{\"name\":\"\",\"role\":\"viewer\"}", "an empty name"),

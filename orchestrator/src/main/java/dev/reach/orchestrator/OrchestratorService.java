@@ -191,7 +191,7 @@ public final class OrchestratorService {
         .compose(id -> leaderSupervisor.deploy())
         .compose(id -> vertx.deployVerticle(new AdminBusApi(admin, cfg.runnerAliveWindowMs(), counters,
             new ProjectionRebuild(db, ProjectionRebuild.Settings.DEFAULTS), new RunStateStore(db),
-            Math.min(cfg.requestTimeoutMs(), 3_000))))
+            Math.min(cfg.requestTimeoutMs(), 3_000), alerts)))
         .compose(id -> {
           ids.add(id);
           return vertx.deployVerticle(sampler);

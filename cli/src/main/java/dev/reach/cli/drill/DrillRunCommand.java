@@ -69,6 +69,14 @@ public final class DrillRunCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", description = "Seed of the jobs' durations (default: random).")
   Long seed;
 
+  @Option(names = "--db-url", paramLabel = "URL",
+      description = "db-restore: the Reach database to back up, drop and restore (default: $REACH_DB_URL).")
+  String dbUrl;
+
+  @Option(names = "--backup-dir", paramLabel = "DIR",
+      description = "db-restore: where the drill's backup goes (default: $REACH_BACKUP_DIR, else <tmp>/reach-drill-backups).")
+  Path backupDir;
+
   @Mixin JsonOption output;
 
   @Mixin ApiOptions api;
@@ -120,6 +128,22 @@ public final class DrillRunCommand implements Callable<Integer> {
         faults = new LocalFaults(hub::systemStatus, dir.toAbsolutePath());
       }
       DrillRunner runner = new DrillRunner(client, admin, faults, t, cli.err());
+      if (s == Scenario.DB_RESTORE) {
+        String u = dbUrl != null ? dbUrl : cli.env().get("REACH_DB_URL");
+        if (u == null) {
+          throw usage("db-restore needs the database: pass --db-url or set REACH_DB_URL");
+        }
+        dev.reach.shared.config.DbUrl url;
+        try {
+          url = dev.reach.shared.config.DbUrl.parse(u);
+        } catch (IllegalArgumentException e) {
+          throw usage("--db-url: " + e.getMessage());
+        }
+        String envDir = cli.env().get("REACH_BACKUP_DIR");
+        Path dir = backupDir != null ? backupDir : envDir != null && !envDir.isBlank() ? Path.of(envDir)
+            : Path.of(System.getProperty("java.io.tmpdir"), "reach-drill-backups");
+        runner.withDatabase(new DrillRunner.Database(url, dir.toAbsolutePath(), dev.reach.cli.backup.PgTools.from(cli.env())));
+      }
       DrillReport report = runner.run(new DrillRunner.Settings(s, jobs, Duration.ofSeconds(faultSeconds),
           Duration.ofSeconds(timeoutSeconds), seed != null ? seed : System.nanoTime()));
       cli.out().print(output.on() ? report.toJson().encodePrettily() + System.lineSeparator() : report.describe());

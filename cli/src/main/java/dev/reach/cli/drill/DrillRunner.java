@@ -40,6 +40,20 @@ public final class DrillRunner {
   /** True while the drill holds the database down: steps wait without a try that could only time out. */
   private boolean databaseHeld;
 
+  /** What the db-restore scenario needs: the database, where backups go, the PostgreSQL client tools. */
+  public record Database(dev.reach.shared.config.DbUrl url, java.nio.file.Path backupDir,
+      dev.reach.cli.backup.PgTools tools) {}
+
+  private Database database;
+  /** db-restore: the backup's snapshot time (epoch ms); attempts granted after it were erased by the restore. */
+  private long restorePointMs = Long.MAX_VALUE;
+
+  /** Gives the drill the database (the db-restore scenario backs it up, destroys and restores it). */
+  public DrillRunner withDatabase(Database d) {
+    this.database = d;
+    return this;
+  }
+
   public DrillRunner(dev.reach.cli.ApiClient api, Map<String, String> adminHeaders, FaultInjector faults, Target target,
       PrintStream progress) {
     this.hub = new HubClient(api, adminHeaders);
@@ -71,6 +85,7 @@ public final class DrillRunner {
       case NETWORK_PARTITION -> networkPartition(workload, s);
       case ROLLING_RESTART -> rollingRestart(workload, s);
       case POISON_PILL -> poisonPill(workload, s);
+      case DB_RESTORE -> databaseRestore(workload, s);
     };
 
     List<JsonObject> runs = workload.awaitTerminal(s.recoveryTimeout());
@@ -79,9 +94,12 @@ public final class DrillRunner {
     String poisonJob = s.scenario() == Scenario.POISON_PILL ? POISON : null;
     Outcome outcome = Outcome.of(runs, workload, poisonJob, faultAt);
     outcome.checks.forEach(report::check);
-    report.check(StampCheck.check(faults.readStamps(workload.stampPrefix()), runs, workload, poisonJob));
+    report.check(StampCheck.check(faults.readStamps(workload.stampPrefix()), runs, workload, poisonJob, restorePointMs));
     flushEvents(true);
     AuditCheck.check(hub, drillId).forEach(report::check);
+    if (s.scenario() == Scenario.DB_RESTORE) {
+      projectionsEqualReplay();
+    }
 
     report.figure("jobs", outcome.jobs);
     report.figure("attempts_lost", outcome.lostAttempts);
@@ -381,6 +399,96 @@ public final class DrillRunner {
       }
     }
     return at;
+  }
+
+  /**
+   * db-restore: with drill jobs running, a backup (recorded as backup_taken), then the database dropped
+   * (every connection ended), then {@code reachctl admin restore} of that backup, which switches the
+   * restore in under the same name. Recovery time: from the drop until a submission is accepted again.
+   * Every run of the workload was accepted before the backup, so all of them must be there and end
+   * terminal; what happened between the backup and the drop (completions, drill steps) is lost with the
+   * database by definition, and the jobs redo it under the new generation.
+   */
+  private long databaseRestore(DrillWorkload w, Settings s) throws InterruptedException {
+    if (database == null) {
+      throw new DrillException("db-restore needs the database: pass --db-url (or set REACH_DB_URL)");
+    }
+    w.submitJobs(s.jobs());
+    w.awaitRunning(Duration.ofSeconds(60));
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      JsonObject m;
+      try {
+        m = new dev.reach.cli.backup.Backups(database.tools(), null).take(vertx, database.url(), database.backupDir());
+      } catch (dev.reach.cli.backup.Backups.BackupFailed e) {
+        hub.backupEvent("backup_failed", e.manifest().getString("id"), e.manifest());
+        throw new DrillException("the backup failed: " + e.getMessage(), e);
+      }
+      hub.backupEvent("backup_taken", m.getString("id"), m);
+      restorePointMs = java.time.Instant.parse(m.getString("snapshot_at")).toEpochMilli();
+      report.figure("backup", m.getString("id") + ": " + m.getLong("size_bytes") + " bytes in " + m.getLong("duration_ms")
+          + " ms, events through #" + m.getLong("last_event_seq") + ", generation " + m.getLong("db_generation"));
+      report.timing("backup", m.getLong("duration_ms"));
+      step("backup " + m.getString("id") + " taken (events through #" + m.getLong("last_event_seq") + ")");
+      Thread.sleep(Math.min(s.faultTime().toMillis(), 5_000)); // jobs go on after the backup: that work is lost with the database
+      Member db = new Member(database.url().database(), Role.DATABASE, database.url().host() + ":" + database.url().port());
+      databaseHeld = true;
+      long at = inject("drop-database", db, () -> dropDatabase(vertx));
+      JsonObject r;
+      try {
+        r = new dev.reach.cli.backup.Restore(database.tools()).run(vertx, database.backupDir().resolve(m.getString("id")), m,
+            new dev.reach.cli.backup.Restore.Settings(database.url(), null, false, "drill " + drillId));
+      } catch (dev.reach.cli.backup.Restore.RestoreFailed e) {
+        report.check(new Check("the backup restores", false, e.getMessage()));
+        throw new DrillException("the restore failed: " + e.getMessage(), e);
+      }
+      long restoredAt = System.currentTimeMillis();
+      report.timing("restore", restoredAt - at);
+      report.figure("generation", r.getLong("generation_before") + " -> " + r.getLong("generation"));
+      report.figure("in_flight_at_restore_point", r.getJsonArray("in_flight").size() + " job(s): leases expire, jobs requeued");
+      report.check(new Check("the restored event chain verifies", r.getJsonObject("chain").getBoolean("ok"),
+          r.getJsonObject("chain").getString("summary")));
+      report.check(new Check("the restored projections equal a replay (before serving)",
+          r.getJsonObject("projections").getBoolean("equal_to_replay"),
+          r.getJsonObject("projections").getLong("rebuilt_differences") + " row(s) differed from the replay and were rebuilt"));
+      report.check(new Check("the restore is switched in", r.getBoolean("switched", false), r.getString("serving_database")));
+      step("restored " + m.getString("id") + " into " + r.getString("restored_into") + ", switched in as "
+          + r.getString("serving_database") + " (" + r.getJsonObject("timings_ms").getLong("total") + " ms)");
+      databaseHeld = false;
+      clear("restore", db, () -> { });
+      // recovered: the cluster accepts a submission again (retried while it reconnects)
+      w.submitRun(1, null);
+      long recovered = System.currentTimeMillis();
+      report.timing("recovery", recovered - at);
+      step(String.format(java.util.Locale.ROOT, "a submission is accepted again, %.1f s after the drop", (recovered - at) / 1000.0));
+      return at;
+    } finally {
+      databaseHeld = false;
+      vertx.close().await();
+    }
+  }
+
+  private void dropDatabase(io.vertx.core.Vertx vertx) {
+    dev.reach.shared.config.DbUrl u = database.url();
+    io.vertx.pgclient.PgConnection c = io.vertx.pgclient.PgConnection.connect(vertx, dev.reach.cli.backup.PgTools.options(
+        new dev.reach.shared.config.DbUrl(u.host(), u.port(), "postgres", u.user(), u.password()))).await();
+    try {
+      c.query("DROP DATABASE " + u.database() + " WITH (FORCE)").execute().await();
+    } finally {
+      c.close().await();
+    }
+  }
+
+  /** After db-restore: the live projections compared with a replay of the (restored) event log. */
+  private void projectionsEqualReplay() {
+    try {
+      JsonObject r = hub.projectionsDryRun();
+      long d = r.getLong("differences", -1L);
+      report.check(new Check("projections equal a replay of the event log", d == 0,
+          d + " differing row(s) (replayed " + r.getLong("events_replayed", 0L) + " events)"));
+    } catch (RuntimeException e) {
+      report.check(new Check("projections equal a replay of the event log", false, "the dry run failed: " + e.getMessage()));
+    }
   }
 
   // --- steps

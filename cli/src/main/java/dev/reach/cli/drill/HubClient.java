@@ -84,6 +84,19 @@ final class HubClient {
     return retried(() -> drillEventOnce(event));
   }
 
+  /** Records a backup's outcome ({@code backup_taken} / {@code backup_failed}), retried while the cluster recovers. */
+  long backupEvent(String type, String backupId, JsonObject detail) {
+    byte[] bytes = new JsonObject().put("type", type).put("backup_id", backupId).put("detail", detail).encode()
+        .getBytes(StandardCharsets.UTF_8);
+    return retried(() -> api.postJson("/admin/api/backup-events", bytes, admin).body().getLong("seq"));
+  }
+
+  /** The projections compared with a replay of the event log (a dry-run rebuild): its report. */
+  JsonObject projectionsDryRun() {
+    byte[] bytes = new JsonObject().put("dry_run", true).encode().getBytes(StandardCharsets.UTF_8);
+    return retried(() -> api.postJson("/admin/api/projections/rebuild", bytes, admin, java.time.Duration.ofMinutes(11)).body());
+  }
+
   /** The event log's export (JSON lines), streamed; the caller closes it. */
   InputStream events() {
     return retried(() -> api.stream("/admin/api/events", admin));

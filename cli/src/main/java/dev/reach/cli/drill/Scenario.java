@@ -27,7 +27,12 @@ public enum Scenario {
       EnumSet.of(Target.COMPOSE)),
   POISON_PILL("poison-pill",
       "submit a job that kills the runner it runs on: it is quarantined with a dead letter, the other jobs succeed",
-      EnumSet.of(Target.COMPOSE, Target.LOCAL));
+      EnumSet.of(Target.COMPOSE, Target.LOCAL)),
+  DB_RESTORE("db-restore",
+      "with jobs running, back the database up (pg_dump), destroy it (DROP DATABASE), restore the backup"
+          + " (new generation, chain verified, projections rebuilt) and check every job accepted before the backup"
+          + " ends terminal; needs --db-url and the PostgreSQL client tools",
+      EnumSet.of(Target.LOCAL));
 
   private final String label;
   private final String summary;

@@ -20,6 +20,16 @@ final class StampCheck {
 
   /** {@code stamps}: lines {@code KEY start|end|overlap ATTEMPT NANOS}. */
   static Check check(String stamps, List<JsonObject> runs, DrillWorkload workload, String poisonJob) {
+    return check(stamps, runs, workload, poisonJob, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@code erasedFromMs}: a database restore's restore point (epoch ms; db-restore). An attempt that
+   * started after it was granted by the database that was then destroyed: Reach's history no longer has
+   * it (the restored job reuses its number), so its unended death needs no LOST — it still may not
+   * overlap anything (the lock says so).
+   */
+  static Check check(String stamps, List<JsonObject> runs, DrillWorkload workload, String poisonJob, long erasedFromMs) {
     Map<String, List<String[]>> perKey = new TreeMap<>();
     for (String line : stamps.split("\n")) {
       String[] f = line.strip().split(" ");
@@ -30,6 +40,7 @@ final class StampCheck {
     List<String> problems = new ArrayList<>();
     int probeJobs = 0;
     int superseded = 0;
+    int[] erased = new int[1];
     for (JsonObject run : runs) {
       for (Object o : run.getJsonArray("jobs")) {
         JsonObject job = (JsonObject) o;
@@ -43,15 +54,18 @@ final class StampCheck {
           problems.add(key + ": no stamps (the job never ran its command)");
           continue;
         }
-        superseded += checkJob(key, lines, job, problems);
+        superseded += checkJob(key, lines, job, problems, erasedFromMs, erased);
       }
     }
     return new Check("no two attempts of a job at once", problems.isEmpty(), problems.isEmpty()
-        ? probeJobs + " jobs' flock stamps: no overlap; " + superseded + " attempt(s) killed before their end, each counted LOST"
+        ? probeJobs + " jobs' flock stamps: no overlap; " + (superseded - erased[0]) + " attempt(s) killed before their end,"
+            + " each counted LOST" + (erased[0] == 0 ? "" : "; " + erased[0] + " attempt(s) granted after the restore point"
+            + " killed (their database was destroyed), none overlapping")
         : String.join("; ", problems.subList(0, Math.min(5, problems.size()))));
   }
 
-  private static int checkJob(String key, List<String[]> lines, JsonObject job, List<String> problems) {
+  private static int checkJob(String key, List<String[]> lines, JsonObject job, List<String> problems, long erasedFromMs,
+      int[] erased) {
     Map<String, String> stateOf = new HashMap<>();
     for (Object a : job.getJsonArray("attempts", new JsonArray())) {
       JsonObject attempt = (JsonObject) a;
@@ -59,6 +73,7 @@ final class StampCheck {
     }
     lines.sort((a, b) -> Long.compare(Long.parseLong(a[3]), Long.parseLong(b[3])));
     String open = null;
+    long openedAtMs = 0;
     int superseded = 0;
     for (String[] f : lines) {
       switch (f[1]) {
@@ -66,12 +81,15 @@ final class StampCheck {
         case "start" -> {
           if (open != null) {
             superseded++;
-            if (!"LOST".equals(stateOf.get(open))) {
+            if (openedAtMs >= erasedFromMs) {
+              erased[0]++;
+            } else if (!"LOST".equals(stateOf.get(open))) {
               problems.add(key + ": attempt " + f[2] + " started after attempt " + open + " died unended, but Reach"
                   + " counts attempt " + open + " " + stateOf.get(open) + ", not LOST");
             }
           }
           open = f[2];
+          openedAtMs = Long.parseLong(f[3]) / 1_000_000;
         }
         case "end" -> {
           if (!f[2].equals(open)) {

@@ -28,7 +28,7 @@ class DrillCommandsTest {
   /** Nothing listens on port 1 (a privileged port): connection refused at once. */
   private static final String NO_API = "http://127.0.0.1:1";
   private static final List<String> SCENARIOS = List.of("runner-crash", "leader-crash", "db-outage",
-      "artifact-store-outage", "network-partition", "rolling-restart", "poison-pill");
+      "artifact-store-outage", "network-partition", "rolling-restart", "poison-pill", "db-restore");
 
   @TempDir Path jobDir;
 
@@ -76,7 +76,7 @@ class DrillCommandsTest {
       JsonObject s = (JsonObject) o;
       assertThat(s.getString("summary")).isNotBlank();
       List<Object> expected = s.getString("name").equals("db-outage") || s.getString("name").equals("rolling-restart")
-          ? List.of("compose") : List.of("compose", "local");
+          ? List.of("compose") : s.getString("name").equals("db-restore") ? List.of("local") : List.of("compose", "local");
       assertThat(s.getJsonArray("targets").getList()).as(s.getString("name")).isEqualTo(expected);
     }
   }

@@ -6,6 +6,9 @@ import dev.reach.orchestrator.store.AdminStore;
 import dev.reach.orchestrator.store.ProjectionRebuild;
 import dev.reach.orchestrator.store.ProjectionReport;
 import dev.reach.orchestrator.store.RunStateStore;
+import dev.reach.shared.alert.AlertKeys;
+import dev.reach.shared.alert.AlertLevel;
+import dev.reach.shared.alert.Alerts;
 import dev.reach.shared.auth.TokenHash;
 import dev.reach.shared.bus.Addresses;
 import dev.reach.shared.bus.Fields;
@@ -24,7 +27,7 @@ import java.util.UUID;
  */
 public final class AdminBusApi extends VerticleBase {
   private static final Set<String> AUDIT_TYPES = Set.of("manual_restart", "heal_attempted", "manual_restart_refused",
-      "drill_started", "drill_fault_injected", "drill_fault_cleared", "drill_finished");
+      "drill_started", "drill_fault_injected", "drill_fault_cleared", "drill_finished", "backup_taken", "backup_failed");
 
   private final AdminStore store;
   private final long runnerWindowMs;
@@ -32,11 +35,19 @@ public final class AdminBusApi extends VerticleBase {
   private final ProjectionRebuild rebuild;
   private final RunStateStore runState;
   private final long askTimeoutMs;
+  private final Alerts alerts;
   private BusHandlers handlers;
   private RunStateDump dump;
 
   public AdminBusApi(AdminStore store, long runnerWindowMs, ProtocolCounters counters, ProjectionRebuild rebuild,
       RunStateStore runState, long askTimeoutMs) {
+    this(store, runnerWindowMs, counters, rebuild, runState, askTimeoutMs, Alerts.none());
+  }
+
+  /** {@code alerts}: where a {@code backup_failed} raises (and a {@code backup_taken} clears) the backup alert. */
+  public AdminBusApi(AdminStore store, long runnerWindowMs, ProtocolCounters counters, ProjectionRebuild rebuild,
+      RunStateStore runState, long askTimeoutMs, Alerts alerts) {
+    this.alerts = alerts;
     this.store = store;
     this.counters = counters;
     this.runnerWindowMs = runnerWindowMs;
@@ -115,7 +126,17 @@ public final class AdminBusApi extends VerticleBase {
       throw new ReachException(ErrorCode.MALFORMED_MESSAGE, "field 'type' must be one of " + AUDIT_TYPES, "type");
     }
     JsonObject payload = Fields.object(body, "payload");
-    if (type.startsWith("drill_")) {
+    if (type.startsWith("backup_")) {
+      // a backup's outcome, from the hub's admin API: it names its actor already; the alert does not
+      // wait for the database (a backup often fails because the database is away)
+      Fields.string(payload, "actor");
+      if ("backup_failed".equals(type)) {
+        alerts.event(AlertKeys.BACKUP_FAILED, AlertLevel.CRITICAL, "backup " + payload.getString("backup_id")
+            + " failed: " + payload.getJsonObject("detail", new JsonObject()).getString("error", "(no reason given)"));
+      } else {
+        alerts.success(AlertKeys.BACKUP_FAILED);
+      }
+    } else if (type.startsWith("drill_")) {
       // a drill's step, from the hub's admin API: it names its actor already
       Fields.string(payload, "actor");
     } else if (!"heal_attempted".equals(type)) {

@@ -169,7 +169,8 @@ public final class OrchestratorApi extends VerticleBase {
     return leases.started(jobId(report.jobId()), report.token(), report.spawnedAtMs())
         .map(v -> new JsonObject().put("state", JobState.RUNNING.name()))
         .onFailure(t -> {
-          if (BusErrors.classify(t).code() == ErrorCode.STALE_LEASE) {
+          if (BusErrors.classify(t).code() == ErrorCode.STALE_LEASE
+              || BusErrors.classify(t).code() == ErrorCode.STALE_GENERATION) {
             counters.staleStart();
           }
         });
@@ -183,7 +184,8 @@ public final class OrchestratorApi extends VerticleBase {
       }
       return new JsonObject().put("outcome", c.outcome().name()).put("state", c.newState());
     }).onFailure(t -> {
-      if (BusErrors.classify(t).code() == ErrorCode.STALE_LEASE) {
+      if (BusErrors.classify(t).code() == ErrorCode.STALE_LEASE
+              || BusErrors.classify(t).code() == ErrorCode.STALE_GENERATION) {
         counters.staleCompletion();
         LOG.info("stale completion refused: " + t.getMessage() + " (runner " + report.runnerId() + ", reason "
             + report.reason().wire() + ")");

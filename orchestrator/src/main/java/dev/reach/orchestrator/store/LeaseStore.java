@@ -120,6 +120,7 @@ public final class LeaseStore {
       if (r.getLong("moved") == 1) {
         return Future.<Void>succeededFuture();
       }
+      checkGeneration(jobId, token, r.getLong("generation"));
       if ("RUNNING".equals(r.getString("state")) && Objects.equals(r.getLong("lease_token"), token)) {
         return Future.<Void>succeededFuture(); // duplicate delivery
       }
@@ -145,6 +146,7 @@ public final class LeaseStore {
       if (first.getString("new_state") != null) {
         return Future.succeededFuture(new Completion(CompletionOutcome.ACCEPTED, first.getString("new_state")));
       }
+      checkGeneration(jobId, report.token(), first.getLong("generation"));
       if (isDuplicate(first, report)) {
         return Future.succeededFuture(new Completion(CompletionOutcome.ALREADY_ACCEPTED, null));
       }
@@ -202,6 +204,31 @@ public final class LeaseStore {
       out.add(new Expired(r.getUUID("id"), r.getString("state"), r.getLong("lease_token")));
     }
     return out;
+  }
+
+  /** The generation a lease token was granted in (its high bits; see V009__db_generation.sql). */
+  public static long generationOf(long token) {
+    return token >> GENERATION_SHIFT;
+  }
+
+  /** Bits of a lease token below its database generation. */
+  public static final int GENERATION_SHIFT = 40;
+
+  /**
+   * Fail-closed: a token of an earlier database generation never matches, whatever its state
+   * ({@code STALE_GENERATION}); a token of no generation there ever was (negative, or later than the
+   * current one) was never granted and goes on to the usual {@code STALE_LEASE} answer (the statement
+   * matched nothing).
+   */
+  private static void checkGeneration(UUID jobId, long token, Long current) {
+    long g = generationOf(token);
+    if (current == null || (g >= 0 && g < current)) {
+      throw new ReachException(
+          ErrorCode.STALE_GENERATION,
+          "lease token " + token + " was granted in database generation " + generationOf(token)
+              + " but the database is at generation " + current + " (it was restored); nothing changed",
+          "token");
+    }
   }
 
   private static ReachException stale(UUID jobId, long token, String state) {

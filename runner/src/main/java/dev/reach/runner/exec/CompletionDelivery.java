@@ -107,7 +107,7 @@ public final class CompletionDelivery {
         return;
       }
       ReachException e = BusErrors.classify(ar.cause());
-      if (e.code() == ErrorCode.STALE_LEASE) {
+      if (e.code() == ErrorCode.STALE_LEASE || e.code() == ErrorCode.STALE_GENERATION) {
         LOG.info("completion of job " + report.jobId() + " (token " + report.token() + ", reason " + report.reason().wire()
             + ") refused as stale: " + e.getMessage());
         settled.tryComplete(Settlement.STALE);

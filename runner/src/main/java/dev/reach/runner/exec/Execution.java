@@ -393,7 +393,7 @@ public final class Execution {
             return;
           }
           ReachException e = BusErrors.classify(ar.cause());
-          if (e.code() == ErrorCode.STALE_LEASE || e.code() == ErrorCode.JOB_NOT_FOUND) {
+          if (e.code() == ErrorCode.STALE_LEASE || e.code() == ErrorCode.STALE_GENERATION || e.code() == ErrorCode.JOB_NOT_FOUND) {
             LOG.info("job " + lease.jobName() + " token " + lease.token() + " is no longer ours: " + e.getMessage());
             kill();
             startReported.tryComplete();

@@ -32,6 +32,12 @@ public final class AlertKeys {
    * cooldown or rate limit, and {@code alerts.success(AlertKeys.HEAL_BLOCKED)} after a heal that worked.
    */
   public static final String HEAL_BLOCKED = "heal_blocked";
+  /**
+   * CRITICAL, orchestrator: a backup ({@code reachctl admin backup}) failed — raised at once when its
+   * {@code backup_failed} event arrives (even when the database cannot take the event); a
+   * {@code backup_taken} is success.
+   */
+  public static final String BACKUP_FAILED = "backup_failed";
 
   /** {@code breaker_open.<name>}. */
   public static String breakerOpen(String breakerName) {

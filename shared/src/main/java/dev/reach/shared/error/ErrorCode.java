@@ -20,6 +20,8 @@ public enum ErrorCode {
   METHOD_NOT_ALLOWED(405, false),
   PURGED(410, false),
   STALE_LEASE(409, false),
+  /** A report whose lease token belongs to an earlier database generation (granted before a restore): nothing changed. */
+  STALE_GENERATION(409, false),
   ILLEGAL_TRANSITION(409, false),
   HEAL_BLOCKED(409, false),
   RESTART_IN_PROGRESS(409, true),
