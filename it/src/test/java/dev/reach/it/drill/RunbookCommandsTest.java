@@ -33,7 +33,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The runbooks in {@code docs/runbooks/} are commands an operator types, so they are run: every {@code $ }
  * line of every {@code sh} block goes to {@code bash} (with {@code reachctl} on the PATH, {@code curl},
- * {@code $REACH_API}, {@code $REACH_ADMIN_TOKEN}, a finished run's {@code $RUN_ID}) against a cluster of
+ * {@code $REACH_API}, {@code $REACH_ADMIN_TOKEN}, a finished run's {@code $RUN_ID}, {@code $REACH_DB_URL}, the
+ * newest backup's {@code $BACKUP_ID}) against a cluster of
  * separate processes with a real Postgres, and must exit 0. A line about a dead letter ({@code $JOB_ID})
  * runs against a job that has none and must get {@code DEAD_LETTER_NOT_FOUND} from the API. A
  * {@code reachctl drill run SCENARIO} line is not run here (drills inject real faults for minutes): its
@@ -46,7 +47,7 @@ class RunbookCommandsTest {
   private static final Path RUNBOOKS = ROOT.resolve("docs/runbooks");
   private static final List<String> PAGES = List.of("orchestrator-crash", "runner-crash", "database-outage",
       "artifact-store-outage", "network-partition", "mass-lease-expiry", "poison-pill", "disk-pressure",
-      "secrets-rotation");
+      "secrets-rotation", "backup-restore", "database-replica-failover");
   private static final List<String> PARTS = List.of("## Symptoms", "## Confirm", "## Safe actions", "## Never");
   private static final Pattern DRILL = Pattern.compile("^reachctl drill run ([a-z-]+)\\b.*");
 
@@ -150,7 +151,8 @@ class RunbookCommandsTest {
         if (m.matches()) {
           if (!scenarios.contains(m.group(1))) {
             problems.add(c + " (no such scenario)");
-          } else if (!itSources.contains("drill(\"" + m.group(1) + "\"")) {
+          } else if (!itSources.contains("drill(\"" + m.group(1) + "\"")
+              && !itSources.contains("passes(\"" + m.group(1) + "\"")) {
             problems.add(c + " (no drill test runs it)");
           }
         }
@@ -196,6 +198,13 @@ class RunbookCommandsTest {
     env.put("RUN_ID", runId);
     env.put("JOB_ID", UUID.randomUUID().toString());
     env.put("NEW_DB_PASSWORD", "runbook-rotated-" + UUID.randomUUID());
+    env.put("REACH_DB_URL", cluster.postgres.url());
+    Path backups = Files.createDirectories(cluster.dir.resolve("backups"));
+    env.put("REACH_BACKUP_DIR", backups.toString());
+    try (Stream<Path> dirs = Files.list(backups)) { // the newest finished backup, for $BACKUP_ID
+      dirs.filter(d -> Files.exists(d.resolve("manifest.json"))).map(d -> d.getFileName().toString()).sorted()
+          .reduce((a, b) -> b).ifPresent(id -> env.put("BACKUP_ID", id));
+    }
     Path output = Files.createTempFile(cluster.dir, "runbook-command", ".out");
     pb.redirectErrorStream(true);
     pb.redirectOutput(output.toFile());
