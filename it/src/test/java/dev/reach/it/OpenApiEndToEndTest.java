@@ -52,7 +52,8 @@ class OpenApiEndToEndTest {
       return path.replace("{id}", "0b6f3e0e-5d6c-4b8e-9a7f-2f1c3d4e5f60")
           .replace("{jobId}", "7c1d2e3f-4a5b-4c6d-8e7f-901234567890")
           .replace("{name}", "API_KEY")
-          .replace("{env}", "default");
+          .replace("{env}", "default")
+          .replace("{file}", "app.js");
     }
 
     String role() {
