@@ -139,6 +139,9 @@ class CliOnLocalClusterTest {
 
   private static String commandName(String... args) {
     Set<String> groups = Set.of("dead-letters", "admin", "debug", "audit", "secret", "drill", "token", "tls");
+    if (args.length > 2 && args[0].equals("admin") && args[1].equals("backup") && args[2].equals("list")) {
+      return "reachctl admin backup list";
+    }
     return "reachctl " + args[0] + (groups.contains(args[0]) ? " " + args[1] : "");
   }
 
@@ -166,6 +169,11 @@ class CliOnLocalClusterTest {
     assertThat(json(covered, 0, "token", "list").encode()).contains(token.getString("id"));
     assertThat(json(covered, 0, "token", "revoke", token.getString("id"))).isNotNull();
     assertThat(json(covered, 0, "drill", "list").getJsonArray("scenarios")).isNotEmpty();
+    // backups are taken and restored for real by BackupRestoreTest; here their --json output and errors
+    Path backups = Files.createDirectories(tmp.resolve("backups"));
+    assertThat(json(covered, 0, "admin", "backup", "list", "--out", backups.toString()).encode()).startsWith("{");
+    assertThat(json(covered, 2, "admin", "restore", "no-such-backup", "--out", backups.toString(),
+        "--db-url", "postgresql://reach@127.0.0.1:1/reach").getString("code")).isEqualTo("USAGE");
     JsonObject demo = json(covered, 0, "demo", "--timeout", "120");
     assertThat(demo.getBoolean("ok")).as(demo.encodePrettily()).isTrue();
     // a drill needs a cluster of separate processes to break: here its --json usage error is JSON

@@ -212,12 +212,15 @@ class JsonAndExitCodesTest {
   @Test
   void tlsToAPlainPortIsUnreachableWithTheReason() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      // a listener that never answers a TLS hello: the handshake times out or is refused, either way exit 3
+      // a plain HTTP listener: every connection (the client may open more than one) gets a plain answer to its
+      // TLS hello, so the handshake fails at once instead of waiting for a listener that no longer accepts
       Thread t = new Thread(() -> {
-        try (var c = s.accept()) {
-          c.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        } catch (IOException ignored) {
-          // closed by the test
+        while (!s.isClosed()) {
+          try (var c = s.accept()) {
+            c.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          } catch (IOException ignored) {
+            // closed by the test
+          }
         }
       });
       t.setDaemon(true);
