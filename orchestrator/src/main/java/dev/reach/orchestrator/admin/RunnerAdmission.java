@@ -1,11 +1,13 @@
 package dev.reach.orchestrator.admin;
 
 import dev.reach.orchestrator.store.AdminStore;
+import dev.reach.shared.bus.Addresses;
 import dev.reach.shared.bus.JoinCredential;
 import dev.reach.shared.error.BusErrors;
 import dev.reach.shared.error.ErrorCode;
 import dev.reach.shared.error.ReachException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -21,7 +23,9 @@ import java.util.logging.Logger;
  * and restart report carries the SHA-256 of the runner's join token ({@link JoinCredential}); a
  * message without one, or whose token is unknown, revoked or not a {@code runner} token, is refused
  * with {@code 403 FORBIDDEN} and counted in {@code runner_refusals}. A token is looked up again once
- * its last check is older than {@link #RECHECK}, so a revocation stops claims within that time. While
+ * its last check is older than {@link #RECHECK} — one lookup per token at a time, and a runner that joined
+ * is not held up by it on the work it holds (its reports pass on what was known and the answer decides for the
+ * next ones), while a claim always waits for the answer — so a revocation stops claims within that time. While
  * the database cannot answer, a token verified within {@link #LAST_KNOWN_GOOD} still passes — heartbeats
  * must ride through an outage — and an unknown one gets the database's retryable error.
  */
@@ -38,6 +42,7 @@ public final class RunnerAdmission {
   private final Clock clock;
   private final Map<String, Checked> joined = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastLogged = new ConcurrentHashMap<>();
+  private final Map<String, Future<JsonObject>> asking = new ConcurrentHashMap<>();
   private final AtomicLong refused = new AtomicLong();
 
   public RunnerAdmission(AdminStore store, boolean enabled, Clock clock) {
@@ -77,7 +82,22 @@ public final class RunnerAdmission {
     if (last != null && last.at().plus(RECHECK).isAfter(now)) {
       return Future.succeededFuture();
     }
-    return store.verify(sha).transform(ar -> {
+    Future<JsonObject> lookup = lookup(sha);
+    if (!Addresses.CLAIM.equals(address) && last != null && last.at().plus(LAST_KNOWN_GOOD).isAfter(now)) {
+      // a joined runner's reports on work it holds (heartbeats, starts, completions) are not held up by the
+      // re-check: they pass on what was known and the lookup decides for the next ones. A frozen database
+      // would otherwise hold every heartbeat for a statement timeout, past the runner's request timeout.
+      // A claim, which gets new work, always waits for the answer: a revoked token gets no work after it.
+      lookup.onSuccess(token -> {
+        if (token != null && "runner".equals(token.getString("role"))) {
+          joined.put(sha, new Checked(now));
+        } else {
+          joined.remove(sha);
+        }
+      });
+      return Future.succeededFuture();
+    }
+    return lookup.transform(ar -> {
       if (ar.succeeded()) {
         JsonObject token = ar.result();
         if (token == null) {
@@ -99,6 +119,24 @@ public final class RunnerAdmission {
       }
       return Future.failedFuture(e);
     });
+  }
+
+  /** One lookup per token at a time: messages arriving while it is out share its answer. */
+  private Future<JsonObject> lookup(String sha) {
+    Future<JsonObject> pending = asking.get(sha);
+    if (pending != null) {
+      return pending;
+    }
+    Promise<JsonObject> answer = Promise.promise();
+    pending = asking.putIfAbsent(sha, answer.future());
+    if (pending != null) {
+      return pending;
+    }
+    store.verify(sha).onComplete(ar -> {
+      asking.remove(sha, answer.future());
+      answer.handle(ar);
+    });
+    return answer.future();
   }
 
   private Future<Void> refuse(String runner, String reason, String address, String message) {
