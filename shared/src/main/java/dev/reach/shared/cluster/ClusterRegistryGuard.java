@@ -8,6 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -35,15 +37,32 @@ public final class ClusterRegistryGuard {
     this.manager = manager;
   }
 
-  /** Starts the periodic check on {@code vertx}. */
+  /**
+   * Starts the periodic check on {@code vertx}. At most one check runs at a time: a tick that finds the
+   * previous check still running is skipped. While the cluster's partitions are unavailable a Hazelcast
+   * call can block for minutes (its invocations retry); a check per tick would then take one worker
+   * thread each until the pool is gone, and with it every other blocking task of the node (a local drill
+   * saw a hub answer nothing once all 20 workers waited here).
+   */
   public static void start(Vertx vertx, HazelcastClusterManager manager, long intervalMs) {
     ClusterRegistryGuard guard = new ClusterRegistryGuard(manager);
-    vertx.setPeriodic(intervalMs, id -> {
-      if (manager.isActive()) {
+    schedule(vertx, intervalMs, manager::isActive, guard::check);
+  }
+
+  /** Runs {@code check} off the event loop every {@code intervalMs} while {@code active}, never two at once; the timer id. */
+  static long schedule(Vertx vertx, long intervalMs, BooleanSupplier active, Runnable check) {
+    AtomicBoolean running = new AtomicBoolean();
+    return vertx.setPeriodic(intervalMs, id -> {
+      if (active.getAsBoolean() && running.compareAndSet(false, true)) {
         vertx.executeBlocking(() -> {
-          guard.check();
+          check.run();
           return null;
-        }, false).onFailure(t -> LOG.fine("cluster registry check failed (next one retries): " + t));
+        }, false).onComplete(ar -> {
+          running.set(false);
+          if (ar.failed()) {
+            LOG.fine("cluster registry check failed (next one retries): " + ar.cause());
+          }
+        });
       }
     });
   }
