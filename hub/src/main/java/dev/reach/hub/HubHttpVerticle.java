@@ -3,6 +3,7 @@ package dev.reach.hub;
 import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.health.Lifecycle;
 import dev.reach.shared.http.InFlightRequests;
+import dev.reach.shared.http.UnservedConnections;
 import dev.reach.shared.node.ReachNode;
 import dev.reach.shared.tls.TlsOptions;
 import io.vertx.core.Future;
@@ -32,15 +33,20 @@ final class HubHttpVerticle extends VerticleBase {
   private final TokenAuth auth;
   private final Supplier<JsonObject> worker;
   private final QueueHistory queueHistory;
+  private final LogStreamStats logStreamStats;
+  /** At most this long a stop waits for a turn with no accepted connection still to send its request. */
+  private static final long UNSERVED_WAIT_MS = 2_000;
   private final InFlightRequests inFlight = new InFlightRequests();
+  private final UnservedConnections unserved = new UnservedConnections();
   private LogHandler logs;
   private HttpServer server;
   private io.vertx.ext.web.Router router;
 
   /** {@code port} is a fixed port (see {@code ListenPort}), so a restarted worker joins the same one. */
   HubHttpVerticle(ReachNode node, OrchestratorClient orchestrator, ArtifactStoreClient artifacts, Lifecycle lifecycle,
-      int port, TokenAuth auth, Supplier<JsonObject> worker, QueueHistory queueHistory) {
+      int port, TokenAuth auth, Supplier<JsonObject> worker, QueueHistory queueHistory, LogStreamStats logStreamStats) {
     this.node = node;
+    this.logStreamStats = logStreamStats;
     this.queueHistory = queueHistory;
     this.port = port;
     this.auth = auth;
@@ -53,7 +59,7 @@ final class HubHttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ReachConfig cfg = node.config();
-    logs = new LogHandler(vertx, orchestrator, artifacts, lifecycle::isDraining);
+    logs = new LogHandler(vertx, orchestrator, artifacts, lifecycle::isDraining, logStreamStats);
     HttpServerOptions options = TlsOptions.httpServer(new HttpServerOptions()
         .setHost(cfg.httpHost())
         .setPort(port)
@@ -61,9 +67,10 @@ final class HubHttpVerticle extends VerticleBase {
         // once, so a stop closes a connection that never sent a request instead of waiting for it
         .setHttp2ClearTextEnabled(false), cfg.tls());
     String scheme = cfg.tls().httpTls() ? "https" : "http";
-    return vertx.createHttpServer(options)
-        .invalidRequestHandler(InvalidRequests::handle)
-        .requestHandler(router = HubRouter.create(vertx, node, logs, orchestrator, lifecycle, inFlight, auth, worker, queueHistory))
+    router = HubRouter.create(vertx, node, logs, orchestrator, lifecycle, inFlight, auth, worker, queueHistory);
+    return unserved.attach(vertx.createHttpServer(options))
+        .invalidRequestHandler(unserved.served(InvalidRequests::handle))
+        .requestHandler(unserved.served(router))
         .listen()
         .onSuccess(s -> {
           server = s;
@@ -84,7 +91,12 @@ final class HubHttpVerticle extends VerticleBase {
         LOG.warning("hub: " + inFlight.active() + " request(s) still running after the drain timeout"
             + " (REACH_DRAIN_TIMEOUT_MS=" + drainMs + "); closing their connections");
       }
-      return server.shutdown(left, TimeUnit.MILLISECONDS);
+      // a connection accepted a moment ago whose request is not read yet would be closed unanswered:
+      // shut down in a turn where there is none (a restart's new worker shares the port meanwhile)
+      return unserved.none(vertx, Math.min(UNSERVED_WAIT_MS, left), 5).compose(x -> {
+        long rest = Math.max(0, drainMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        return server.shutdown(rest, TimeUnit.MILLISECONDS);
+      });
     });
   }
 
@@ -97,7 +109,4 @@ final class HubHttpVerticle extends VerticleBase {
     return router.getRoutes();
   }
 
-  LogStreamStats logStreamStats() {
-    return logs.stats();
-  }
 }

@@ -51,11 +51,13 @@ public final class HubService {
   private final List<Breaker> breakers;
   private final Alerts alerts;
   private final QueueHistory queueHistory;
+  private final LogStreamStats logStreams;
   private Future<Void> stopped;
 
   private HubService(ReachNode node, VerticleSupervisor<HubHttpVerticle> http, Lifecycle lifecycle, int port,
-      List<Breaker> breakers, Alerts alerts, QueueHistory queueHistory) {
+      List<Breaker> breakers, Alerts alerts, QueueHistory queueHistory, LogStreamStats logStreams) {
     this.queueHistory = queueHistory;
+    this.logStreams = logStreams;
     this.breakers = breakers;
     this.alerts = alerts;
     this.node = node;
@@ -105,15 +107,19 @@ public final class HubService {
     }
     own.forEach(Breakers.jvm()::register);
     QueueHistory queueHistory = new QueueHistory(node.clock(), QueueHistory.DEFAULT_INTERVAL_MS, QueueHistory.DEFAULT_WINDOW_MS);
+    LogStreamStats logStreams = new LogStreamStats();
     AtomicReference<VerticleSupervisor<HubHttpVerticle>> self = new AtomicReference<>();
     Supplier<JsonObject> worker = () -> new JsonObject()
         .put("component", HubRouter.WORKER_COMPONENT)
         .put("port", port)
         .put("deployment_id", self.get() == null ? null : self.get().deploymentId())
         .put("instances", self.get() == null ? 0 : self.get().instances().size());
+    // one instance per event loop: every event loop serving the port has a handler of the new deployment
+    // before the old one's is removed, so a restart never leaves an event loop the acceptor hands a new
+    // connection to without a server (Vert.x closes such a connection unanswered)
     VerticleSupervisor<HubHttpVerticle> http = new VerticleSupervisor<>(node.vertx(), HubRouter.WORKER_COMPONENT,
-        () -> new HubHttpVerticle(node, orchestrator, artifacts, lifecycle, port, auth, worker, queueHistory),
-        new DeploymentOptions(), cfg.watchdogStuckMs(), () -> null);
+        () -> new HubHttpVerticle(node, orchestrator, artifacts, lifecycle, port, auth, worker, queueHistory, logStreams),
+        new DeploymentOptions().setInstances(eventLoops(node.vertx())), cfg.watchdogStuckMs(), () -> null);
     self.set(http);
     return http.deploy()
         .map(id -> {
@@ -131,7 +137,7 @@ public final class HubService {
           node.health().announce();
           lifecycle.moveTo(LifecycleState.HEALTHY, "listening on port " + port);
           queueHistory.start(node.vertx(), orchestrator::systemFigures);
-          return new HubService(node, http, lifecycle, port, own, alerts, queueHistory);
+          return new HubService(node, http, lifecycle, port, own, alerts, queueHistory, logStreams);
         })
         .onFailure(t -> {
           own.forEach(Breakers.jvm()::unregister);
@@ -171,7 +177,16 @@ public final class HubService {
 
   /** Counters of the log streams (for tests; later for metrics). */
   LogStreamStats logStreams() {
-    return http.instances().get(0).logStreamStats();
+    return logStreams;
+  }
+
+  /** How many event loops {@code vertx} runs. */
+  static int eventLoops(io.vertx.core.Vertx vertx) {
+    int n = 0;
+    for (var loop : ((io.vertx.core.internal.VertxInternal) vertx).eventLoopGroup()) {
+      n++;
+    }
+    return Math.max(1, n);
   }
 
   /**

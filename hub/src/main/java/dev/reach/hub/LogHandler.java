@@ -11,10 +11,13 @@ final class LogHandler implements Handler<RoutingContext> {
   private final OrchestratorClient orchestrator;
   private final ArtifactStoreClient store;
   private final BooleanSupplier draining;
-  private final LogStreamStats stats = new LogStreamStats();
+  private final LogStreamStats stats;
 
-  LogHandler(Vertx vertx, OrchestratorClient orchestrator, ArtifactStoreClient store, BooleanSupplier draining) {
+  /** {@code stats}: the hub's, shared by every instance of its HTTP worker. */
+  LogHandler(Vertx vertx, OrchestratorClient orchestrator, ArtifactStoreClient store, BooleanSupplier draining,
+      LogStreamStats stats) {
     this.vertx = vertx;
+    this.stats = stats;
     this.orchestrator = orchestrator;
     this.store = store;
     this.draining = draining;

@@ -4,6 +4,7 @@ import dev.reach.shared.error.ErrorCode;
 import dev.reach.shared.error.ReachException;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
@@ -57,10 +58,17 @@ final class WorkerRestartHandler implements Handler<RoutingContext> {
           + " reason: " + reason);
     }
     node.watchdog().manualRestart(component, principal, reason, acknowledged)
-        .onSuccess(record -> JsonResponses.send(ctx, 200, new JsonObject()
-            .put("restarted", "restarted".equals(record.outcome()))
-            .put("record", record.toJson())
-            .put("worker", worker.get())))
+        .onSuccess(record -> {
+          if (HubRouter.WORKER_COMPONENT.equals(component) && "restarted".equals(record.outcome())) {
+            // this connection belongs to the worker now draining, which closes it once idle: a client that
+            // kept it for its next request would race that close (and see no answer at all)
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+          }
+          JsonResponses.send(ctx, 200, new JsonObject()
+              .put("restarted", "restarted".equals(record.outcome()))
+              .put("record", record.toJson())
+              .put("worker", worker.get()));
+        })
         .onFailure(ctx::fail);
   }
 

@@ -108,6 +108,8 @@ class WorkerRestartKeepsThePortTest {
     assertThat(r.json().getJsonObject("worker").getString("deployment_id"))
         .as("a new deployment serves the port").isNotEqualTo(worker.getString("deployment_id"));
     assertThat(r.json().getJsonObject("worker").getInteger("port")).isEqualTo(port);
+    assertThat(r.headers().get("Connection")).as("the answer's connection belongs to the draining worker: not to be kept")
+        .isEqualTo("close");
     assertThat(failures).as("connections refused or unanswered across the reload").isEmpty();
     assertThat(answeredDuringReload.get()).as("requests answered while the reload ran").isPositive();
     System.out.printf("worker reload: %d requests answered, %d while the reload ran, 0 refused%n", answered.get(),

@@ -4,21 +4,30 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Counts the requests being answered, so that a stop can let them finish before it closes the
  * server. Mounted as the router's first handler; owned by the server's event loop (every request and
- * {@link #idle} run there).
+ * {@link #idle} run there). Once a stop waits for them, every answer still to be written says
+ * {@code Connection: close}: the server closes its connections when idle, and a client that kept one
+ * for its next request would race that close and get no answer at all.
  */
 public final class InFlightRequests implements Handler<RoutingContext> {
   private int active;
   private Promise<Void> idle;
+  private boolean stopping;
 
   @Override
   public void handle(RoutingContext ctx) {
     active++;
     ctx.addEndHandler(v -> ended());
+    ctx.addHeadersEndHandler(v -> {
+      if (stopping) {
+        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      }
+    });
     ctx.next();
   }
 
@@ -35,6 +44,7 @@ public final class InFlightRequests implements Handler<RoutingContext> {
 
   /** Completes when no request is in flight, or after {@code timeoutMs} (then with some still running). */
   public Future<Void> idle(Vertx vertx, long timeoutMs) {
+    stopping = true;
     if (active == 0) {
       return Future.succeededFuture();
     }
