@@ -187,6 +187,17 @@ final class DrillCluster implements AutoCloseable {
     return inc[0];
   }
 
+  /** The cluster members the hub sees ({@code /health/deep}), or -1 when it does not answer. */
+  int hubClusterMembers() {
+    HttpResponse<String> r = get("/health/deep");
+    if (r == null || r.body().isEmpty()) {
+      return -1;
+    }
+    io.vertx.core.json.JsonObject cluster = new io.vertx.core.json.JsonObject(r.body())
+        .getJsonObject("dependencies", new io.vertx.core.json.JsonObject()).getJsonObject("cluster");
+    return cluster == null ? -1 : cluster.getInteger("members", -1);
+  }
+
   String api() {
     return "http://127.0.0.1:" + hubPort;
   }
