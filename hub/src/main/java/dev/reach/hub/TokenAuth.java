@@ -1,6 +1,7 @@
 package dev.reach.hub;
 
 import dev.reach.shared.auth.TokenHash;
+import dev.reach.shared.auth.TokenLookups;
 import dev.reach.shared.error.BusErrors;
 import dev.reach.shared.error.ErrorCode;
 import dev.reach.shared.error.ReachException;
@@ -9,7 +10,6 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * answer, the token configured in {@code REACH_ADMIN_TOKEN} and tokens verified within the last
  * {@link #LAST_KNOWN_GOOD} still pass; an answer that the token is unknown or revoked always wins.
  *
- * <p>A token verified within the last {@link #FRESH} passes without asking again, and concurrent
+ * <p>A token verified within the last {@link #FRESH} passes without lookups again, and concurrent
  * requests with the same token share one question: a busy client costs one lookup every few seconds,
  * not one per request, and when the database freezes the token lookups cannot fill its pool. A
  * revocation empties these memories on every hub (the orchestrator publishes {@link
@@ -56,13 +56,12 @@ final class TokenAuth {
 
   private record Verified(JsonObject token, Instant at) {}
 
-  private final OrchestratorClient orchestrator;
   private final byte[] configuredSha;
   private final boolean enabled;
   private final Clock clock;
   private final RateLimiter limiter;
   private final Map<String, Verified> lastKnownGood = new ConcurrentHashMap<>();
-  private final Map<String, Future<JsonObject>> asking = new ConcurrentHashMap<>();
+  private final TokenLookups lookups;
   /** Moves on at every revocation: an answer to a question asked before it is used once, never remembered. */
   private final AtomicLong generation = new AtomicLong();
 
@@ -70,7 +69,7 @@ final class TokenAuth {
   TokenAuth(OrchestratorClient orchestrator, String configuredToken, boolean enabled, Clock clock,
       RateLimiter limiter) {
     this.limiter = limiter;
-    this.orchestrator = orchestrator;
+    this.lookups = new TokenLookups(orchestrator::verifyToken);
     this.configuredSha = configuredToken == null ? null : TokenHash.sha256(configuredToken).getBytes(StandardCharsets.US_ASCII);
     this.enabled = enabled;
     this.clock = clock;
@@ -119,7 +118,7 @@ final class TokenAuth {
     }
     Context here = Vertx.currentContext();
     long asked = generation.get();
-    verify(sha).onComplete(ar -> {
+    lookups.get(sha).onComplete(ar -> {
       if (here != null && Vertx.currentContext() != here) {
         here.runOnContext(v -> decide(ctx, sha, needed, asked, ar));
       } else {
@@ -131,26 +130,8 @@ final class TokenAuth {
   /** Empties what this hub remembers of verified tokens: the next request with any token asks again. */
   void forgetVerified() {
     generation.incrementAndGet();
-    asking.clear();
+    lookups.clear();
     lastKnownGood.clear();
-  }
-
-  /** One question per token at a time: requests arriving while it is asked share its answer. */
-  private Future<JsonObject> verify(String sha) {
-    Future<JsonObject> pending = asking.get(sha);
-    if (pending != null) {
-      return pending;
-    }
-    Promise<JsonObject> answer = Promise.promise();
-    pending = asking.putIfAbsent(sha, answer.future());
-    if (pending != null) {
-      return pending;
-    }
-    orchestrator.verifyToken(sha).onComplete(ar -> {
-      asking.remove(sha, answer.future());
-      answer.handle(ar);
-    });
-    return answer.future();
   }
 
   private void decide(RoutingContext ctx, String sha, ApiRole needed, long asked,

@@ -6,8 +6,8 @@ import dev.reach.shared.bus.JoinCredential;
 import dev.reach.shared.error.BusErrors;
 import dev.reach.shared.error.ErrorCode;
 import dev.reach.shared.error.ReachException;
+import dev.reach.shared.auth.TokenLookups;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -42,11 +42,12 @@ public final class RunnerAdmission {
   private final Clock clock;
   private final Map<String, Checked> joined = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastLogged = new ConcurrentHashMap<>();
-  private final Map<String, Future<JsonObject>> asking = new ConcurrentHashMap<>();
+  private final TokenLookups lookups;
   private final AtomicLong refused = new AtomicLong();
 
   public RunnerAdmission(AdminStore store, boolean enabled, Clock clock) {
     this.store = store;
+    this.lookups = new TokenLookups(sha -> store.verify(sha)); // store is null when auth is off (nobody is looked up)
     this.enabled = enabled;
     this.clock = clock;
   }
@@ -82,7 +83,7 @@ public final class RunnerAdmission {
     if (last != null && last.at().plus(RECHECK).isAfter(now)) {
       return Future.succeededFuture();
     }
-    Future<JsonObject> lookup = lookup(sha);
+    Future<JsonObject> lookup = lookups.get(sha);
     if (!Addresses.CLAIM.equals(address) && last != null && last.at().plus(LAST_KNOWN_GOOD).isAfter(now)) {
       // a joined runner's reports on work it holds (heartbeats, starts, completions) are not held up by the
       // re-check: they pass on what was known and the lookup decides for the next ones. A frozen database
@@ -119,24 +120,6 @@ public final class RunnerAdmission {
       }
       return Future.failedFuture(e);
     });
-  }
-
-  /** One lookup per token at a time: messages arriving while it is out share its answer. */
-  private Future<JsonObject> lookup(String sha) {
-    Future<JsonObject> pending = asking.get(sha);
-    if (pending != null) {
-      return pending;
-    }
-    Promise<JsonObject> answer = Promise.promise();
-    pending = asking.putIfAbsent(sha, answer.future());
-    if (pending != null) {
-      return pending;
-    }
-    store.verify(sha).onComplete(ar -> {
-      asking.remove(sha, answer.future());
-      answer.handle(ar);
-    });
-    return answer.future();
   }
 
   private Future<Void> refuse(String runner, String reason, String address, String message) {
