@@ -3,6 +3,7 @@ package dev.reach.hub;
 import dev.reach.shared.alert.Alerts;
 import dev.reach.shared.alert.HealAlerts;
 import dev.reach.shared.bus.Addresses;
+import dev.reach.shared.bus.ConsumerSet;
 import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.heal.VerticleSupervisor;
 import dev.reach.shared.health.DeepChecks;
@@ -52,10 +53,13 @@ public final class HubService {
   private final Alerts alerts;
   private final QueueHistory queueHistory;
   private final LogStreamStats logStreams;
+  private final ConsumerSet revocations;
   private Future<Void> stopped;
 
   private HubService(ReachNode node, VerticleSupervisor<HubHttpVerticle> http, Lifecycle lifecycle, int port,
-      List<Breaker> breakers, Alerts alerts, QueueHistory queueHistory, LogStreamStats logStreams) {
+      List<Breaker> breakers, Alerts alerts, QueueHistory queueHistory, LogStreamStats logStreams,
+      ConsumerSet revocations) {
+    this.revocations = revocations;
     this.queueHistory = queueHistory;
     this.logStreams = logStreams;
     this.breakers = breakers;
@@ -121,7 +125,12 @@ public final class HubService {
         () -> new HubHttpVerticle(node, orchestrator, artifacts, lifecycle, port, auth, worker, queueHistory, logStreams),
         new DeploymentOptions().setInstances(eventLoops(node.vertx())), cfg.watchdogStuckMs(), () -> null);
     self.set(http);
-    return http.deploy()
+    // every hub forgets the tokens it remembers as soon as any revocation is published (also after a healed split)
+    ConsumerSet revocations = new ConsumerSet(node.vertx())
+        .add(Addresses.TOKEN_REVOKED, m -> auth.forgetVerified())
+        .reregisterOnMerge(node.vertx().getOrCreateContext());
+    return revocations.ready()
+        .compose(v -> http.deploy())
         .map(id -> {
           ReadinessChecks.register(node, orchestrator);
           node.health()
@@ -137,9 +146,10 @@ public final class HubService {
           node.health().announce();
           lifecycle.moveTo(LifecycleState.HEALTHY, "listening on port " + port);
           queueHistory.start(node.vertx(), orchestrator::systemFigures);
-          return new HubService(node, http, lifecycle, port, own, alerts, queueHistory, logStreams);
+          return new HubService(node, http, lifecycle, port, own, alerts, queueHistory, logStreams, revocations);
         })
         .onFailure(t -> {
+          revocations.unregister();
           own.forEach(Breakers.jvm()::unregister);
           lifecycle.moveTo(LifecycleState.CRASHING, "start failed: " + t.getMessage());
         });
@@ -206,6 +216,7 @@ public final class HubService {
             breakers.forEach(b -> node.health().unregister(b.describe().getString("name")));
             lifecycle.moveTo(LifecycleState.STOPPED, "stopped");
           })
+          .eventually(revocations::unregister)
           .eventually(alerts::close);
     }
     return stopped;

@@ -112,4 +112,21 @@ class AccessControlEndToEndTest {
     assertThat(reach.api.get("/api/v1/runs", "Authorization", "Bearer nobody-has-this-token").status()).isEqualTo(401);
     assertThat(reach.api.get("/api/v1/runs").status()).as("the admin token may do everything").isEqualTo(200);
   }
+
+  @Test
+  void aTokenRevokedThroughAnotherHubStopsPassingHereAtOnce() {
+    JsonObject carol = token("carol", "viewer");
+    // verified just now: this hub lets it pass for TokenAuth.FRESH (5 s) without asking again
+    assertThat(as(carol, "GET", "/api/v1/runs", null).status()).isEqualTo(200);
+    assertThat(as(carol, "GET", "/api/v1/runs", null).status()).isEqualTo(200);
+
+    // revoked the way another hub revokes it: straight at the orchestrator, so this hub's own revoke
+    // handler never runs; only the orchestrator's published revocation can make this hub forget
+    reach.vertx.eventBus().<JsonObject>request(dev.reach.shared.bus.Addresses.ADMIN_TOKEN_REVOKE,
+        new JsonObject().put("id", carol.getString("id")).put("actor", "token:other-hub")).await();
+
+    // well inside the 5 s this hub would otherwise keep letting it pass
+    await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+        .until(() -> as(carol, "GET", "/api/v1/runs", null).status() == 401);
+  }
 }
