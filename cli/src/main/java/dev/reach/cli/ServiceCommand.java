@@ -71,7 +71,7 @@ public final class ServiceCommand implements Callable<Integer> {
     StopSignal stop = cli.stopSignals().get();
     Vertx vertx = null;
     try {
-      vertx = Futures.await(ClusterBootstrap.start(cfg), START_TIMEOUT,
+      vertx = Futures.await(ClusterBootstrap.start(cfg, kind.memberRole()), START_TIMEOUT,
           "joining the cluster '" + cfg.clusterName() + "' (members " + String.join(",", cfg.clusterMembers()) + ")");
       ReachNode node = ReachNode.of(vertx, cfg);
       AtomicReference<Supplier<String>> where = new AtomicReference<>(() -> "");

@@ -4,6 +4,7 @@ import dev.reach.artifacts.ArtifactStoreService;
 import dev.reach.hub.HubService;
 import dev.reach.orchestrator.OrchestratorService;
 import dev.reach.runner.RunnerService;
+import dev.reach.shared.cluster.MemberRole;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.core.Future;
 import java.util.Arrays;
@@ -40,6 +41,11 @@ public enum ServiceKind {
   /** True for services without an HTTP server of their own: they get one for {@code /health/*}. */
   public boolean needsHealthServer() {
     return needsHealthServer;
+  }
+
+  /** Runners join the cluster as lite members (they own no partitions); the others as data members. */
+  public MemberRole memberRole() {
+    return this == RUNNER ? MemberRole.LITE : MemberRole.DATA;
   }
 
   /** A started service, reduced to how it stops. */

@@ -2,6 +2,7 @@ package dev.reach.it;
 
 import dev.reach.runner.RunnerService;
 import dev.reach.shared.cluster.ClusterBootstrap;
+import dev.reach.shared.cluster.MemberRole;
 import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.node.ReachNode;
 import io.vertx.core.Vertx;
@@ -12,7 +13,7 @@ public final class RunnerMain {
 
   public static void main(String[] args) {
     ReachConfig cfg = ReachConfig.fromEnv(0);
-    Vertx vertx = ClusterBootstrap.start(cfg).await();
+    Vertx vertx = ClusterBootstrap.start(cfg, MemberRole.LITE).await();
     RunnerService runner = RunnerService.deploy(ReachNode.of(vertx, cfg)).await();
     System.err.println("RUNNER UP " + cfg.runnerId() + " incarnation " + runner.incarnation());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -30,15 +30,23 @@ public final class ClusterBootstrap {
 
   private ClusterBootstrap() {}
 
-  /** Throws {@link dev.reach.shared.config.ConfigException} when the event-bus TLS files cannot be loaded. */
+  /**
+   * Joins as a data member (owns partitions of the cluster's maps). Throws
+   * {@link dev.reach.shared.config.ConfigException} when the event-bus TLS files cannot be loaded.
+   */
   public static Future<Vertx> start(ReachConfig cfg) {
-    return start(cfg, REGISTRY_CHECK_MS);
+    return start(cfg, MemberRole.DATA);
   }
 
-  /** As {@link #start(ReachConfig)}, with the registry guard checking every {@code registryCheckMs}. */
-  static Future<Vertx> start(ReachConfig cfg, long registryCheckMs) {
+  /** As {@link #start(ReachConfig)}, joining in {@code role} ({@link MemberRole#LITE} for runners). */
+  public static Future<Vertx> start(ReachConfig cfg, MemberRole role) {
+    return start(cfg, role, REGISTRY_CHECK_MS);
+  }
+
+  /** As {@link #start(ReachConfig, MemberRole)}, with the registry guard checking every {@code registryCheckMs}. */
+  static Future<Vertx> start(ReachConfig cfg, MemberRole role, long registryCheckMs) {
     TlsOptions.checkEventBus(cfg.tls()); // a ConfigException naming the variable, before anything starts
-    Config config = hazelcastConfig(cfg);
+    Config config = hazelcastConfig(cfg, role);
     ClusterMerges merges = new ClusterMerges();
     config.addListenerConfig(new ListenerConfig((LifecycleListener) event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
@@ -59,11 +67,12 @@ public final class ClusterBootstrap {
         });
   }
 
-  static Config hazelcastConfig(ReachConfig cfg) {
+  static Config hazelcastConfig(ReachConfig cfg, MemberRole role) {
     // Keep Hazelcast's own chatter in the JDK logger at WARNING unless the operator asks otherwise.
     System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "jdk"));
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cfg.clusterName());
+    config.setLiteMember(role == MemberRole.LITE);
     config.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(Math.max(1, cfg.clusterHeartbeatMs() / 1000)));
     config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(Math.max(1, cfg.clusterMaxNoHeartbeatMs() / 1000)));
     config.setProperty("hazelcast.phone.home.enabled", "false");

@@ -53,7 +53,7 @@ class ClusterRegistryGuardTest {
         "REACH_CLUSTER_PORT", Integer.toString(port),
         "REACH_CLUSTER_MEMBERS", "127.0.0.1:" + seed), 0);
     // the background guard out of the way (an hour): the test runs the checks itself, in order
-    return ClusterBootstrap.start(cfg, 3_600_000).await();
+    return ClusterBootstrap.start(cfg, MemberRole.DATA, 3_600_000).await();
   }
 
   private static HazelcastClusterManager manager(Vertx v) {
