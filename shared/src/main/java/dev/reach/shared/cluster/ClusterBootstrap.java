@@ -2,8 +2,10 @@ package dev.reach.shared.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.ListenerConfig;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleListener;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.reach.shared.config.ReachConfig;
@@ -80,6 +82,7 @@ public final class ClusterBootstrap {
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    discardOnMerge(config);
     NetworkConfig net = config.getNetworkConfig();
     // the configured port exactly: a member advertises the port it binds, so a port in use fails the start
     net.setPort(cfg.clusterPort()).setPortAutoIncrement(false);
@@ -91,5 +94,23 @@ public final class ClusterBootstrap {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(cfg.clusterMembers()).setConnectionTimeoutSeconds(2);
     return config;
+  }
+
+  /**
+   * After a split heals, the side that merges into the other keeps none of its map entries: every
+   * map and multimap (Vert.x's subscriber list and node map, Reach's node directory) gets
+   * {@link DiscardMergePolicy}, with which Hazelcast sends no merge operations at all. What those
+   * maps hold is re-published by its owners (consumers registered again by {@link ClusterMerges}, the
+   * node entry put back by {@link ClusterRegistryGuard}, the directory every 5 s); the truth is in
+   * Postgres. Merging them back instead (Hazelcast's default, put-if-absent) sent merge operations
+   * that met the migrations a merge starts: in split-heal drills a partition stayed "migrating" on a
+   * member for over a minute, and every event-bus lookup there with it.
+   */
+  static void discardOnMerge(Config config) {
+    MergePolicyConfig discard = new MergePolicyConfig(DiscardMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE);
+    config.getMapConfig("default").setMergePolicyConfig(discard);
+    config.getMultiMapConfig("default").setMergePolicyConfig(discard);
+    config.getMapConfigs().values().forEach(m -> m.setMergePolicyConfig(discard));
+    config.getMultiMapConfigs().values().forEach(m -> m.setMergePolicyConfig(discard));
   }
 }
