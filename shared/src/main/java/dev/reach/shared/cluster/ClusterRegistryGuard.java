@@ -28,6 +28,7 @@ import java.util.logging.Logger;
 public final class ClusterRegistryGuard {
   private static final Logger LOG = Logger.getLogger(ClusterRegistryGuard.class.getName());
   static final String SUBS = "__vertx.subs";
+  static final String NODE_INFO = "__vertx.nodeInfo";
 
   private final HazelcastClusterManager manager;
   /** Node ids seen registered but not a member at the previous check. */
@@ -47,6 +48,12 @@ public final class ClusterRegistryGuard {
   public static void start(Vertx vertx, HazelcastClusterManager manager, long intervalMs) {
     ClusterRegistryGuard guard = new ClusterRegistryGuard(manager);
     schedule(vertx, intervalMs, manager::isActive, guard::check);
+    // a member that merged back kept none of its map entries (they are discarded on merge): its own entry goes
+    // back at once, not at the next check, which may wait behind one blocked in Hazelcast
+    ClusterMerges.of(vertx).onMerged(vertx.getOrCreateContext(), () -> vertx.executeBlocking(() -> {
+      guard.restoreOwnEntry();
+      return null;
+    }, false).onFailure(t -> LOG.fine("putting this node's entry back after a merge failed (the next check retries): " + t)));
   }
 
   /** Runs {@code check} off the event loop every {@code intervalMs} while {@code active}, never two at once; the timer id. */
@@ -88,12 +95,19 @@ public final class ClusterRegistryGuard {
       LOG.warning("removed " + removed + " event-bus registration(s) of node(s) no longer in the cluster "
           + absent + " (a failed clean-up after a member left)");
     }
+    restoreOwnEntry();
+    return removed;
+  }
+
+  /** Puts this node's event-bus address back into the cluster's node map when it is missing; whether it was missing. */
+  boolean restoreOwnEntry() {
     String self = manager.getNodeId();
-    if (manager.getHazelcastInstance().getMap("__vertx.nodeInfo").get(self) == null && manager.getNodeInfo() != null) {
+    if (manager.getHazelcastInstance().getMap(NODE_INFO).get(self) == null && manager.getNodeInfo() != null) {
       manager.setNodeInfo(manager.getNodeInfo(), (ok, err) -> { });
       LOG.warning("this node's event-bus address was missing from the cluster's node map: put back");
+      return true;
     }
-    return removed;
+    return false;
   }
 
   /** The members' node ids, for tests. */

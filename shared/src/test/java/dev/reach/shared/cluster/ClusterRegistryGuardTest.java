@@ -116,4 +116,17 @@ class ClusterRegistryGuardTest {
         .until(() -> mb.getHazelcastInstance().getMap("__vertx.nodeInfo").get(mb.getNodeId()) != null);
     assertThat(nodes.get(0).eventBus().<String>request("guard.live", "x").await().body()).isEqualTo("ok");
   }
+
+  @Test
+  void aMergePutsTheOwnEntryBackAtOnceWithoutWaitingForACheck() {
+    Vertx b = nodes.get(1);
+    HazelcastClusterManager mb = manager(b);
+    mb.getHazelcastInstance().getMap(ClusterRegistryGuard.NODE_INFO).remove(mb.getNodeId());
+    assertThat(mb.getHazelcastInstance().getMap(ClusterRegistryGuard.NODE_INFO).get(mb.getNodeId())).isNull();
+
+    // the periodic check runs once an hour here: only the merge hook can put it back within the wait
+    ClusterMerges.of(b).merged();
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> mb.getHazelcastInstance().getMap(ClusterRegistryGuard.NODE_INFO).get(mb.getNodeId()) != null);
+  }
 }
