@@ -42,6 +42,8 @@ final class ClusterHarness implements AutoCloseable {
     this.dir = Files.createTempDirectory("reach-cluster-");
     ReachConfig cfg = ReachConfig.from(env(seedPort, Map.of(
         "REACH_HTTP_PORT", "0",
+        // breaker and alert state of this harness's services, not the module directory's (shared by every test)
+        "REACH_STATE_DIR", dir.resolve("state").toString(),
         "REACH_ARTIFACT_DIR", dir.resolve("artifacts").toString())), 0);
     vertx = ClusterBootstrap.start(cfg).await();
     orchestrator = OrchestratorService.deploy(ReachNode.of(vertx, cfg)).await();
