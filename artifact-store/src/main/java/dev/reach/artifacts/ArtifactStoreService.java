@@ -4,6 +4,7 @@ import dev.reach.shared.alert.Alerts;
 import dev.reach.shared.db.Db;
 import dev.reach.shared.db.DbSignals;
 import dev.reach.shared.db.DbHealth;
+import dev.reach.shared.breaker.BreakerStateFile;
 import dev.reach.shared.db.Migrator;
 import dev.reach.shared.health.Lifecycle;
 import dev.reach.shared.health.LifecycleState;
@@ -16,6 +17,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.lang.management.ManagementFactory;
+import java.util.List;
 
 /**
  * The artifact store: attempt logs (append by offset, cap, seal) and content-addressed artifact
@@ -95,8 +97,10 @@ public final class ArtifactStoreService {
         node.config().watchdogStuckMs(),
         () -> db.breaker().isClosed() ? null : "database circuit breaker " + db.breaker().state());
     return vertx.executeBlocking(layout::prepare)
+        // a restart into a database that is still down starts with the database breaker open (see DbBreaker)
+        .compose(v -> BreakerStateFile.attachAtStart(vertx, node.config().stateDir(), SERVICE, List.of(db.breaker())))
         // like the orchestrators: a slow database at start (a busy machine) gets bounded retries, not a crash
-        .compose(v -> Migrator.fromClasspath().migrateAtStart(vertx, db.pool(),
+        .compose(v -> Migrator.fromClasspath().migrateAtStart(vertx, db,
             node.config().dbConnectTimeoutMs() + node.config().dbStatementTimeoutMs() * 3, 10))
         .compose(n -> verticle.deploy())
         .map(id -> {

@@ -87,11 +87,9 @@ public final class HubService {
     OrchestratorClient orchestrator = new OrchestratorClient(node.vertx(), timeoutMs, breakerSettings, node.clock());
     ArtifactStoreClient artifacts = new ArtifactStoreClient(node.vertx(), timeoutMs, breakerSettings, node.clock());
     // a hub restarting into a dependency that is still broken starts with that breaker open
-    BreakerStateFile saved = new BreakerStateFile(BreakerStateFile.fileFor(cfg.stateDir(), SERVICE));
-    return node.vertx().executeBlocking(() -> {
-      saved.attach(List.of(orchestrator.breaker(), artifacts.breaker()));
-      return null;
-    }, false).compose(v -> deploy(node, alerts, orchestrator, artifacts));
+    return BreakerStateFile.attachAtStart(node.vertx(), cfg.stateDir(), SERVICE,
+            List.of(orchestrator.breaker(), artifacts.breaker()))
+        .compose(v -> deploy(node, alerts, orchestrator, artifacts));
   }
 
   private static Future<HubService> deploy(ReachNode node, Alerts alerts, OrchestratorClient orchestrator,

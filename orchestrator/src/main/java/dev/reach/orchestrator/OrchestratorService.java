@@ -35,6 +35,7 @@ import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.db.Db;
 import dev.reach.shared.db.DbHealth;
 import dev.reach.shared.db.DbSignals;
+import dev.reach.shared.breaker.BreakerStateFile;
 import dev.reach.shared.db.Migrator;
 import dev.reach.shared.heal.VerticleSupervisor;
 import dev.reach.shared.health.DeepChecks;
@@ -183,7 +184,10 @@ public final class OrchestratorService {
             admission),
         new DeploymentOptions().setInstances(instances), cfg.watchdogStuckMs(), databaseDown);
     List<String> ids = new ArrayList<>();
-    return Migrator.fromClasspath().migrateAtStart(vertx, db.pool(), cfg.dbConnectTimeoutMs() + cfg.dbStatementTimeoutMs() * 3, 10)
+    // a restart into a database that is still down starts with the database breaker open (see DbBreaker)
+    return BreakerStateFile.attachAtStart(vertx, cfg.stateDir(), SERVICE, List.of(db.breaker()))
+        .compose(v -> Migrator.fromClasspath().migrateAtStart(vertx, db,
+            cfg.dbConnectTimeoutMs() + cfg.dbStatementTimeoutMs() * 3, 10))
         .compose(n -> FirstAdminToken.ensure(admin, cfg.adminToken(), System.out))
         .compose(v -> cfg.auth().runnerJoinToken() == null ? Future.<Boolean>succeededFuture(false)
             : admin.ensureJoinToken(TokenHash.sha256(cfg.auth().runnerJoinToken())))

@@ -1,5 +1,7 @@
 package dev.reach.shared.breaker;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +35,19 @@ public final class BreakerStateFile {
     return stateDir.resolve("breakers-" + service + ".json");
   }
 
+  /**
+   * At a service's start: {@link #attach} {@code breakers} to {@code <stateDir>/breakers-<service>.json},
+   * off the event loop; completes before the breakers take calls when composed before the first.
+   */
+  public static Future<Void> attachAtStart(Vertx vertx, Path stateDir, String service,
+      List<? extends PersistentBreaker> breakers) {
+    BreakerStateFile file = new BreakerStateFile(fileFor(stateDir, service));
+    return vertx.executeBlocking(() -> {
+      file.attach(breakers);
+      return null;
+    }, false);
+  }
+
   public Path file() {
     return file;
   }
@@ -42,14 +57,14 @@ public final class BreakerStateFile {
    * later change of any of them saves all of them. Reads the file on the calling thread: call it at
    * start, off the event loop, before the breakers take calls.
    */
-  public void attach(List<DependencyBreaker> breakers) {
+  public void attach(List<? extends PersistentBreaker> breakers) {
     Map<String, BreakerSnapshot> saved = load();
-    for (DependencyBreaker b : breakers) {
+    for (PersistentBreaker b : breakers) {
       BreakerSnapshot s = saved.get(b.name());
       if (s != null) {
         b.restore(s);
       }
-      b.onStateSaved(() -> save(breakers.stream().map(DependencyBreaker::snapshot).toList()));
+      b.onStateSaved(() -> save(breakers.stream().map(PersistentBreaker::snapshot).toList()));
     }
   }
 

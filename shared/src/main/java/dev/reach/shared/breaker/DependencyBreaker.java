@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  * line and the listeners follow through {@link BreakerEvents}, in order, after the lock is released
  * and on no caller's thread.
  */
-public final class DependencyBreaker implements Breaker {
+public final class DependencyBreaker implements PersistentBreaker {
   private static final Logger LOG = Logger.getLogger(DependencyBreaker.class.getName());
   /** Retry hint of a call refused in half-open because the trial calls are already out. */
   static final long HALF_OPEN_RETRY_MS = 1_000;
@@ -167,12 +167,12 @@ public final class DependencyBreaker implements Breaker {
     savers.forEach(Runnable::run);
   }
 
-  /** Called, on the breaker events thread, after every change of what {@link #snapshot} holds. */
+  @Override
   public void onStateSaved(Runnable saver) {
     savers.add(saver);
   }
 
-  /** What this breaker keeps across a restart (see {@link BreakerStateFile}). */
+  @Override
   public BreakerSnapshot snapshot() {
     synchronized (lock) {
       return new BreakerSnapshot(name, state, failures, openedAtMs, timesOpened);
@@ -185,6 +185,7 @@ public final class DependencyBreaker implements Breaker {
    * half-open trial, otherwise calls fail fast for the rest of it. A closed one keeps its failure
    * count (under the threshold). Ignored once the breaker has moved.
    */
+  @Override
   public void restore(BreakerSnapshot saved) {
     synchronized (lock) {
       if (generation != 0 || state != BreakerState.CLOSED || failures != 0) {

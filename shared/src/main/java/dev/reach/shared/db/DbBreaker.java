@@ -1,9 +1,10 @@
 package dev.reach.shared.db;
 
-import dev.reach.shared.breaker.Breaker;
 import dev.reach.shared.breaker.BreakerEvents;
+import dev.reach.shared.breaker.BreakerSnapshot;
 import dev.reach.shared.breaker.BreakerState;
 import dev.reach.shared.breaker.BreakerTransition;
+import dev.reach.shared.breaker.PersistentBreaker;
 import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.error.DbErrors;
 import dev.reach.shared.error.ErrorCode;
@@ -16,6 +17,7 @@ import io.vertx.circuitbreaker.TimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -36,8 +38,17 @@ import java.util.logging.Logger;
  * <p>Vert.x's breaker runs its open/half-open/close handlers inside its own lock, so they only
  * note the change; the log line and the listeners are handed to {@link BreakerEvents} and run after
  * it, in order, on no caller's thread.
+ *
+ * <p>Its state outlives the process ({@link dev.reach.shared.breaker.BreakerStateFile}, in the
+ * service's state directory: the database is the dependency this breaker is about, so it cannot be
+ * the store). A breaker saved open or half-open comes back open: no database call for one reset
+ * time, then one half-open probe. A service starts by migrating through it ({@link Migrator#migrateAtStart}),
+ * so a service restarting, or crash-looping, into a database that is still down waits out the reset
+ * time before each probe instead of opening new connections at once. Vert.x's breaker counts a
+ * closed breaker's failures in a rolling window and offers no way to set them: a closed one is
+ * saved with its count but starts from none.
  */
-public final class DbBreaker implements Breaker {
+public final class DbBreaker implements PersistentBreaker {
   /** Its name in the {@link dev.reach.shared.breaker.Breakers} registry, {@code reach_breaker_state} and {@code breaker_open.database}. */
   public static final String NAME = "database";
   private static final Logger LOG = Logger.getLogger(DbBreaker.class.getName());
@@ -48,7 +59,10 @@ public final class DbBreaker implements Breaker {
   private final AtomicLong opened = new AtomicLong();
   private final AtomicLong openedAtMs = new AtomicLong(-1);
   private final CopyOnWriteArrayList<Consumer<CircuitBreakerState>> listeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Runnable> savers = new CopyOnWriteArrayList<>();
   private BreakerState last = BreakerState.CLOSED; // written only inside Vert.x's breaker lock
+  /** The reason of the next opening when it is a restore rather than failures (set and read inside the lock). */
+  private String restoreReason;
 
   DbBreaker(Vertx vertx, ReachConfig cfg) {
     this.maxFailures = cfg.dbBreakerFailures();
@@ -94,6 +108,16 @@ public final class DbBreaker implements Breaker {
     return notAnswered(t) || DbErrors.classify(t).code() == ErrorCode.DB_UNAVAILABLE;
   }
 
+  /**
+   * Runs {@code command} through the breaker like {@link #call}, but fails with the command's own
+   * error: only a refusal of the open breaker becomes {@code DB_CIRCUIT_OPEN}. For start-up, whose
+   * log wants the real cause of a failed migration.
+   */
+  public <T> Future<T> callUnclassified(Supplier<Future<T>> command) {
+    return breaker.<T>execute(() -> command.get())
+        .recover(t -> Future.failedFuture(t instanceof OpenCircuitException ? classify(t) : t));
+  }
+
   /** A statement timed out by {@link Db} (or by a breaker timeout, should one be set). */
   private static boolean notAnswered(Throwable t) {
     return t instanceof java.util.concurrent.TimeoutException || t instanceof TimeoutException;
@@ -112,8 +136,10 @@ public final class DbBreaker implements Breaker {
     if (state == CircuitBreakerState.OPEN) {
       opened.incrementAndGet();
       openedAtMs.compareAndSet(-1, now); // since when the database is down, across half-open probes
-      reason = "after " + breaker.failureCount() + " consecutive failures; statements answer DB_CIRCUIT_OPEN,"
-          + " probing again in " + resetMs + " ms";
+      reason = restoreReason != null ? restoreReason
+          : "after " + breaker.failureCount() + " consecutive failures; statements answer DB_CIRCUIT_OPEN,"
+              + " probing again in " + resetMs + " ms";
+      restoreReason = null;
     } else if (state == CircuitBreakerState.CLOSED) {
       openedAtMs.set(-1);
       reason = "the database answers again";
@@ -124,7 +150,40 @@ public final class DbBreaker implements Breaker {
     BreakerEvents.post(() -> {
       LOG.log(to == BreakerState.OPEN ? Level.WARNING : Level.INFO, t.toString());
       listeners.forEach(l -> l.accept(state));
+      savers.forEach(Runnable::run);
     });
+  }
+
+  @Override
+  public void onStateSaved(Runnable saver) {
+    savers.add(saver);
+  }
+
+  @Override
+  public BreakerSnapshot snapshot() {
+    synchronized (breaker) { // Vert.x's breaker lock: state, count and opening time of one moment
+      return new BreakerSnapshot(NAME, state(), (int) Math.min(Integer.MAX_VALUE, breaker.failureCount()),
+          openedAtMs.get(), opened.get());
+    }
+  }
+
+  /**
+   * A breaker saved open or half-open comes back open, since the time it first opened: no call for
+   * one reset time from now, then the half-open probe. A closed one is taken as it is (see the class
+   * comment). Ignored once the breaker has moved.
+   */
+  @Override
+  public void restore(BreakerSnapshot saved) {
+    synchronized (breaker) {
+      if (saved.state() == BreakerState.CLOSED || last != BreakerState.CLOSED || opened.get() != 0) {
+        return;
+      }
+      restoreReason = "restored as saved before the restart (" + saved.state() + " since "
+          + Instant.ofEpochMilli(saved.openedAtMs()) + "): no database call for " + resetMs + " ms, then one probe";
+      breaker.open();
+      opened.set(saved.timesOpened());
+      openedAtMs.set(Math.min(saved.openedAtMs(), System.currentTimeMillis()));
+    }
   }
 
   /** Called after every state change, in order, on the breaker events thread (never inside the breaker's lock). */

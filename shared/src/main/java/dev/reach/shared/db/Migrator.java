@@ -1,6 +1,10 @@
 package dev.reach.shared.db;
 
+import dev.reach.shared.error.ErrorCode;
+import dev.reach.shared.error.ReachException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -14,6 +18,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,25 +72,38 @@ public final class Migrator {
     return migrations;
   }
 
-  /** Applies what is missing; resolves to the number of migrations applied now. */
   /**
-   * {@link #migrate(Pool)} at service start, when the database may still be coming up or the
-   * machine is busy: each try is bounded by {@code tryTimeoutMs} (a pool request can be lost under
-   * load), and failed tries are repeated with a growing pause, {@code tries} times in all.
+   * {@link #migrate(Pool)} at service start, when the database may still be coming up, be down, or the
+   * machine be busy. Each try goes through the database breaker (a service restarting into a database
+   * its breaker found down waits out the breaker's reset time instead of connecting at once, and tries
+   * that fail for an outage open it) and is bounded by {@code tryTimeoutMs} (a pool request can be lost
+   * under load). A failed try is repeated after a second, {@code tries} tries in all; a try the open
+   * breaker refuses made no call: the next one waits for the breaker's probe and is not counted.
    */
-  public Future<Integer> migrateAtStart(io.vertx.core.Vertx vertx, Pool pool, long tryTimeoutMs, int tries) {
-    return migrate(pool).timeout(tryTimeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS).recover(t -> {
-      if (tries <= 1) {
-        return Future.failedFuture(t);
-      }
-      java.util.logging.Logger.getLogger(Migrator.class.getName()).warning(
-          "database migration did not complete (" + t + "); trying again, " + (tries - 1) + " tries left");
-      io.vertx.core.Promise<Integer> next = io.vertx.core.Promise.promise();
-      vertx.setTimer(1_000, id -> migrateAtStart(vertx, pool, tryTimeoutMs, tries - 1).onComplete(next));
-      return next.future();
-    });
+  public Future<Integer> migrateAtStart(Vertx vertx, Db db, long tryTimeoutMs, int tries) {
+    return db.breaker().callUnclassified(() -> migrate(db.pool()).timeout(tryTimeoutMs, TimeUnit.MILLISECONDS))
+        .recover(t -> {
+          if (t instanceof ReachException refused && refused.code() == ErrorCode.DB_CIRCUIT_OPEN) {
+            long waitMs = Math.max(100, refused.retryAfterMs());
+            LOG.info("database migration waits " + waitMs + " ms for the database breaker's probe (" + db.breaker().state()
+                + ": the database was found down, maybe before a restart)");
+            return later(vertx, waitMs, () -> migrateAtStart(vertx, db, tryTimeoutMs, tries));
+          }
+          if (tries <= 1) {
+            return Future.failedFuture(t);
+          }
+          LOG.warning("database migration did not complete (" + t + "); trying again, " + (tries - 1) + " tries left");
+          return later(vertx, 1_000, () -> migrateAtStart(vertx, db, tryTimeoutMs, tries - 1));
+        });
   }
 
+  private static <T> Future<T> later(Vertx vertx, long delayMs, Supplier<Future<T>> next) {
+    Promise<T> promise = Promise.promise();
+    vertx.setTimer(delayMs, id -> next.get().onComplete(promise));
+    return promise.future();
+  }
+
+  /** Applies what is missing; resolves to the number of migrations applied now. */
   public Future<Integer> migrate(Pool pool) {
     return pool.withTransaction(this::migrate);
   }
