@@ -34,6 +34,7 @@ final class HubHttpVerticle extends VerticleBase {
   private final Supplier<JsonObject> worker;
   private final QueueHistory queueHistory;
   private final LogStreamStats logStreamStats;
+  private final DeploymentDrains drains;
   /** At most this long a stop waits for a turn with no accepted connection still to send its request. */
   private static final long UNSERVED_WAIT_MS = 2_000;
   private final InFlightRequests inFlight = new InFlightRequests();
@@ -44,8 +45,10 @@ final class HubHttpVerticle extends VerticleBase {
 
   /** {@code port} is a fixed port (see {@code ListenPort}), so a restarted worker joins the same one. */
   HubHttpVerticle(ReachNode node, OrchestratorClient orchestrator, ArtifactStoreClient artifacts, Lifecycle lifecycle,
-      int port, TokenAuth auth, Supplier<JsonObject> worker, QueueHistory queueHistory, LogStreamStats logStreamStats) {
+      int port, TokenAuth auth, Supplier<JsonObject> worker, QueueHistory queueHistory, LogStreamStats logStreamStats,
+      DeploymentDrains drains) {
     this.node = node;
+    this.drains = drains;
     this.logStreamStats = logStreamStats;
     this.queueHistory = queueHistory;
     this.port = port;
@@ -68,6 +71,7 @@ final class HubHttpVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(false), cfg.tls());
     String scheme = cfg.tls().httpTls() ? "https" : "http";
     router = HubRouter.create(vertx, node, logs, orchestrator, lifecycle, inFlight, auth, worker, queueHistory);
+    drains.join(context.deploymentID(), inFlight);
     return unserved.attach(vertx.createHttpServer(options))
         .invalidRequestHandler(unserved.served(InvalidRequests::handle))
         .requestHandler(unserved.served(router))
@@ -85,19 +89,24 @@ final class HubHttpVerticle extends VerticleBase {
     }
     long drainMs = node.config().drainTimeoutMs();
     long started = System.nanoTime();
-    return inFlight.idle(vertx, drainMs).compose(v -> {
-      long left = Math.max(0, drainMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-      if (inFlight.active() > 0) {
-        LOG.warning("hub: " + inFlight.active() + " request(s) still running after the drain timeout"
-            + " (REACH_DRAIN_TIMEOUT_MS=" + drainMs + "); closing their connections");
-      }
-      // a connection accepted a moment ago whose request is not read yet would be closed unanswered:
-      // shut down in a turn where there is none (a restart's new worker shares the port meanwhile)
-      return unserved.none(vertx, Math.min(UNSERVED_WAIT_MS, left), 5).compose(x -> {
-        long rest = Math.max(0, drainMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        return server.shutdown(rest, TimeUnit.MILLISECONDS);
-      });
-    });
+    // this instance's requests, then every other instance's of this deployment: until the last is answered
+    // they all keep serving the port, so a connection accepted meanwhile is answered whichever gets it
+    return inFlight.idle(vertx, drainMs)
+        .compose(v -> drains.idle(vertx, context.deploymentID(), remaining(drainMs, started)))
+        .compose(v -> {
+          if (inFlight.active() > 0) {
+            LOG.warning("hub: " + inFlight.active() + " request(s) still running after the drain timeout"
+                + " (REACH_DRAIN_TIMEOUT_MS=" + drainMs + "); closing their connections");
+          }
+          // a connection accepted a moment ago whose request is not read yet would be closed unanswered:
+          // shut down in a turn where there is none (a restart's new worker shares the port meanwhile)
+          return unserved.none(vertx, Math.min(UNSERVED_WAIT_MS, remaining(drainMs, started)), 5)
+              .compose(x -> server.shutdown(remaining(drainMs, started), TimeUnit.MILLISECONDS));
+        });
+  }
+
+  private static long remaining(long drainMs, long startedNanos) {
+    return Math.max(0, drainMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
   }
 
   int actualPort() {

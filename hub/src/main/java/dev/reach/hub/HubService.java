@@ -110,6 +110,7 @@ public final class HubService {
     own.forEach(Breakers.jvm()::register);
     QueueHistory queueHistory = new QueueHistory(node.clock(), QueueHistory.DEFAULT_INTERVAL_MS, QueueHistory.DEFAULT_WINDOW_MS);
     LogStreamStats logStreams = new LogStreamStats();
+    DeploymentDrains drains = new DeploymentDrains();
     AtomicReference<VerticleSupervisor<HubHttpVerticle>> self = new AtomicReference<>();
     Supplier<JsonObject> worker = () -> new JsonObject()
         .put("component", HubRouter.WORKER_COMPONENT)
@@ -120,7 +121,8 @@ public final class HubService {
     // before the old one's is removed, so a restart never leaves an event loop the acceptor hands a new
     // connection to without a server (Vert.x closes such a connection unanswered)
     VerticleSupervisor<HubHttpVerticle> http = new VerticleSupervisor<>(node.vertx(), HubRouter.WORKER_COMPONENT,
-        () -> new HubHttpVerticle(node, orchestrator, artifacts, lifecycle, port, auth, worker, queueHistory, logStreams),
+        () -> new HubHttpVerticle(node, orchestrator, artifacts, lifecycle, port, auth, worker, queueHistory, logStreams,
+            drains),
         new DeploymentOptions().setInstances(eventLoops(node.vertx())), cfg.watchdogStuckMs(), () -> null);
     self.set(http);
     // every hub forgets the tokens it remembers as soon as any revocation is published (also after a healed split)

@@ -68,13 +68,14 @@ class HubLifecycleTest {
     Future<Void> stopped = f.hub.stop();
     assertThat(lifecycle.state()).isEqualTo(LifecycleState.DRAINING);
 
-    HubFixture.HttpReply notReady = f.get("/health/ready");
+    HubFixture.HttpReply notReady = whileDraining("GET /health/ready", () -> f.get("/health/ready"));
     assertThat(notReady.status()).isEqualTo(503);
     assertThat(notReady.text()).contains("DRAINING");
     for (HubFixture.HttpReply r : new HubFixture.HttpReply[] {
-        f.postJson("/api/v1/runs", SubmitRunTest.spec()),
-        f.call(HttpMethod.POST, "/api/v1/runs/" + RunViews.RUN_ID + "/cancel"),
-        f.call(HttpMethod.POST, "/api/v1/dead-letters/" + RunViews.JOB_ID + "/requeue")}) {
+        whileDraining("POST /api/v1/runs", () -> f.postJson("/api/v1/runs", SubmitRunTest.spec())),
+        whileDraining("POST cancel", () -> f.call(HttpMethod.POST, "/api/v1/runs/" + RunViews.RUN_ID + "/cancel")),
+        whileDraining("POST requeue",
+            () -> f.call(HttpMethod.POST, "/api/v1/dead-letters/" + RunViews.JOB_ID + "/requeue"))}) {
       assertThat(r.status()).isEqualTo(503);
       assertThat(r.error().getString("code")).isEqualTo("SHUTTING_DOWN");
       assertThat(r.error().getBoolean("retryable")).isTrue();
@@ -83,7 +84,8 @@ class HubLifecycleTest {
     assertThat(orchestrator.received(Addresses.SUBMIT_RUN)).isEmpty();
     assertThat(orchestrator.received(Addresses.CANCEL_RUN)).isEmpty();
     assertThat(orchestrator.received(Addresses.REQUEUE_DEAD_LETTER)).isEmpty();
-    assertThat(f.get("/api/v1/runners").status()).isEqualTo(200); // reads are still served
+    assertThat(whileDraining("GET /api/v1/runners", () -> f.get("/api/v1/runners")).status())
+        .isEqualTo(200); // reads are still served
     assertThat(stopped.isComplete()).isFalse();
 
     JsonObject view = RunViews.run("RUNNING", "RUNNING");
@@ -96,6 +98,15 @@ class HubLifecycleTest {
     assertThat(lifecycle.state()).isEqualTo(LifecycleState.STOPPED);
     HubFixture.await(idleClosed.future());
     assertThat(f.hub.stop()).isSameAs(stopped);
+  }
+
+  /** A request made while the hub drains; a failure names it. */
+  private static HubFixture.HttpReply whileDraining(String request, java.util.function.Supplier<HubFixture.HttpReply> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      throw new AssertionError(request + " while the hub drains failed: " + e, e);
+    }
   }
 
   @Test

@@ -12,10 +12,11 @@ import io.vertx.ext.web.RoutingContext;
  * server. Mounted as the router's first handler; owned by the server's event loop (every request and
  * {@link #idle} run there). Once a stop waits for them, every answer still to be written says
  * {@code Connection: close}: the server closes its connections when idle, and a client that kept one
- * for its next request would race that close and get no answer at all.
+ * for its next request would race that close and get no answer at all. {@link #active()} may be read
+ * from any thread.
  */
 public final class InFlightRequests implements Handler<RoutingContext> {
-  private int active;
+  private volatile int active; // written only on the server's event loop
   private Promise<Void> idle;
   private boolean stopping;
 
