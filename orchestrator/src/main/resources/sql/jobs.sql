@@ -11,10 +11,18 @@
 -- runs alone — only a runner incarnation that holds no lease gets it, it gets nothing else in that
 -- claim, and while it holds it, it gets nothing more. So a poison pill that kills its runner is
 -- quarantined, and its innocent neighbours run their last attempt without it.
+-- After a restore (a database generation above 0) nothing is granted for one lease TTL from the
+-- generation's start: an attempt the lost database granted after the backup, or renewed past the
+-- restored expiry, may still run until its runner fences itself (within a TTL of its last renewal,
+-- which came before the restore); a job granted again before then would run twice at once.
 -- $1 claim request id, $2 runner id, $3 incarnation, $4 claim seq, $5 runner labels, $6 limit,
 -- $7 ttl ms, $8 now
 WITH prior AS (
   SELECT a.job_id, a.token FROM attempts a WHERE a.claim_request = $1
+), restore_fence AS (
+  SELECT 1 FROM db_generation g
+   WHERE g.id = 1 AND g.generation > 0
+     AND coalesce($8::timestamptz, now()) < g.changed_at + $7 * interval '1 millisecond'
 ), holding AS (
   SELECT count(*) AS leases,
          count(*) FILTER (WHERE h.lost_attempts > 0 AND h.lost_attempts + 1 >= h.max_lost_attempts) AS solo
@@ -27,6 +35,7 @@ WITH prior AS (
      AND j.lost_attempts > 0 AND j.lost_attempts + 1 >= j.max_lost_attempts
      AND j.labels <@ $5::text[]
      AND NOT EXISTS (SELECT 1 FROM prior)
+     AND NOT EXISTS (SELECT 1 FROM restore_fence)
      AND (SELECT leases FROM holding) = 0
    ORDER BY j.queued_at, j.id
    LIMIT 1
@@ -38,6 +47,7 @@ WITH prior AS (
      AND NOT (j.lost_attempts > 0 AND j.lost_attempts + 1 >= j.max_lost_attempts)
      AND j.labels <@ $5::text[]
      AND NOT EXISTS (SELECT 1 FROM prior)
+     AND NOT EXISTS (SELECT 1 FROM restore_fence)
      AND NOT EXISTS (SELECT 1 FROM solo_pick)
      AND (SELECT solo FROM holding) = 0
    ORDER BY j.queued_at, j.id

@@ -131,7 +131,9 @@ public final class Restore {
       report.put("generation_before", before).put("generation", after).put("in_flight", inFlight)
           .put("in_flight_rule", "leases granted before the restore carry generation " + before + ": every report of"
               + " them is refused (STALE_GENERATION) and no heartbeat renews them; the leader's reaper expires each at"
-              + " its lease_expires_at and requeues the job by the normal rules (nothing is edited by hand)");
+              + " its lease_expires_at and requeues the job by the normal rules (nothing is edited by hand); no lease"
+              + " is granted for one lease TTL (REACH_LEASE_TTL_MS) after the restore, so an attempt the lost database"
+              + " granted or renewed after the backup has been fenced by its runner before its job runs again");
       timings.put("migrate_and_generation", System.currentTimeMillis() - t);
       // 4. the event chain
       t = System.currentTimeMillis();

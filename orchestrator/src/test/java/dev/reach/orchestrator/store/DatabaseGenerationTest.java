@@ -49,8 +49,16 @@ class DatabaseGenerationTest {
     return f.sql("SELECT state::text FROM jobs WHERE id = $1", UUID.fromString(jobId)).getString(0);
   }
 
+  /** A restore at the fixture's database time (the function stamps the server's clock). */
   private long bump() {
-    return f.sql("SELECT reach_bump_generation('test restore')").getLong(0);
+    long g = f.sql("SELECT reach_bump_generation('test restore')").getLong(0);
+    f.sql("UPDATE db_generation SET changed_at = $1", f.now.now());
+    return g;
+  }
+
+  /** Past the restore fence: one lease TTL after the bump. */
+  private void pastTheFence() {
+    f.now.advance(Duration.ofMillis(StoreFixture.TTL_MS));
   }
 
   private static ErrorCode code(Throwable t) {
@@ -111,6 +119,7 @@ class DatabaseGenerationTest {
     // restore: the sequence comes back as it was at the backup, then the generation is bumped
     f.sql("SELECT setval('lease_token_seq', $1::bigint, false)", seqAtBackup + 0);
     bump();
+    pastTheFence();
     Lease after = claimOne("r2", 1);
     assertThat(after.token()).isNotEqualTo(lost.token());
     assertThat(LeaseStore.generationOf(after.token())).isEqualTo(1);
@@ -126,8 +135,29 @@ class DatabaseGenerationTest {
     assertThat(bump()).isEqualTo(1);
     assertThat(bump()).isEqualTo(2);
     f.submitOne("true");
+    pastTheFence();
     Lease l = claimOne("r1", 1);
     assertThat(l.token()).isEqualTo(2L << LeaseStore.GENERATION_SHIFT);
     assertThat(f.sql("SELECT reason FROM db_generation").getString(0)).isEqualTo("test restore");
+  }
+
+  @Test
+  void afterARestoreNothingIsGrantedForOneLeaseTtlSoAnAttemptOfTheLostDatabaseCannotRunTwice() {
+    f.submitOne("true"); // QUEUED in the backup; the lost database may have granted it after the backup
+    bump();
+    assertThat(f.leases.claim(f.claim("r1", 1, 4)).await()).as("at the restore").isEmpty();
+    f.now.advance(Duration.ofMillis(StoreFixture.TTL_MS - 1));
+    assertThat(f.leases.claim(f.claim("r1", 2, 4)).await()).as("1 ms before the fence ends").isEmpty();
+    f.now.advance(Duration.ofMillis(1));
+    Lease l = claimOne("r1", 3);
+    assertThat(LeaseStore.generationOf(l.token())).isEqualTo(1);
+    // generation 0 (a database never restored) has no fence: its start is not a restore
+    StoreFixture fresh = new StoreFixture();
+    try {
+      fresh.submitOne("true");
+      assertThat(fresh.leases.claim(fresh.claim("r1", 1, 1)).await()).hasSize(1);
+    } finally {
+      fresh.close();
+    }
   }
 }
