@@ -49,3 +49,12 @@ WITH gone AS (
     FROM gone
 )
 SELECT name FROM gone;
+
+-- name: of_run
+-- A run's environment ('default' without a run_environments row) and its own sealed secrets (none:
+-- one row with a null name), for a dead-letter requeue that carries both to the new run. $1 run id
+SELECT coalesce(re.environment, 'default') AS environment, rs.name, rs.key_id, rs.nonce, rs.ciphertext
+  FROM (SELECT $1::uuid AS run_id) r
+  LEFT JOIN run_environments re ON re.run_id = r.run_id
+  LEFT JOIN run_secrets rs ON rs.run_id = r.run_id
+ ORDER BY rs.name;

@@ -5,7 +5,6 @@ import dev.reach.shared.db.SqlFile;
 import dev.reach.shared.error.ErrorCode;
 import dev.reach.shared.error.ReachException;
 import dev.reach.shared.spec.JobSpec;
-import dev.reach.shared.spec.RunSpec;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +15,8 @@ import java.util.UUID;
 
 /**
  * Dead letters: quarantined jobs with their spec and attempts. A requeue submits a new run with
- * the job's spec that points to the quarantined job; nothing of the old run changes.
+ * the job's spec, its run's environment and its run's own secrets, that points to the quarantined job;
+ * nothing of the old run changes.
  */
 public final class DeadLetterStore {
   private static final SqlFile SQL = SqlFile.load("sql/dead_letters.sql");
@@ -64,9 +64,10 @@ public final class DeadLetterStore {
       JsonObject letter = json(row.getValue("dead_letter"));
       JobSpec job = JobSpec.fromJson(letter.getJsonObject("spec"));
       String name = "requeue of " + row.getString("run_name") + "/" + job.name();
-      RunSpec spec = new RunSpec(name.length() > 200 ? name.substring(0, 200) : name, List.of(job));
       UUID oldRun = UUID.fromString(letter.getString("run_id"));
-      return runs.submit(spec, null, new RunStore.Requeue(jobId, actor, reason))
+      // the job runs again as it ran: in its run's environment, with its run's own secrets
+      return runs.carriedOver(oldRun, name.length() > 200 ? name.substring(0, 200) : name, List.of(job))
+          .compose(spec -> runs.submit(spec, null, new RunStore.Requeue(jobId, actor, reason)))
           .map(s -> new Requeued(s.id(), jobId, oldRun));
     });
   }

@@ -3,6 +3,7 @@ package dev.reach.orchestrator.store;
 import dev.reach.orchestrator.secrets.SealedSecret;
 import dev.reach.orchestrator.secrets.SecretCipher;
 import dev.reach.orchestrator.secrets.SecretScope;
+import dev.reach.orchestrator.secrets.SecretUnavailableException;
 import dev.reach.shared.db.Db;
 import dev.reach.shared.db.SqlFile;
 import dev.reach.shared.error.ErrorCode;
@@ -24,6 +25,7 @@ import java.util.UUID;
 /** Runs in Postgres: submission (idempotent by key), reads in the API shape, cancellation. */
 public final class RunStore {
   private static final SqlFile SQL = SqlFile.load("sql/runs.sql");
+  private static final SqlFile SECRETS_SQL = SqlFile.load("sql/secrets.sql");
 
   /** The outcome of a submission: the run's id and whether this call created it. */
   public record Submitted(UUID id, boolean created) {}
@@ -100,6 +102,35 @@ public final class RunStore {
         }
         return new Submitted(row.getUUID("id"), false);
       });
+    });
+  }
+
+  /**
+   * A new run of {@code jobs} named {@code name} in {@code runId}'s environment with {@code runId}'s own
+   * secrets, opened here to be sealed to the new run by {@link #submit} (a ciphertext is bound to its run
+   * and would not open under another): what a dead-letter requeue submits. A secret that does not open
+   * with the configured key fails it with {@code SECRETS_NOT_CONFIGURED} naming the secret — a requeue
+   * that would run the job without it is refused, and the dead letter stays.
+   */
+  public Future<RunSpec> carriedOver(UUID runId, String name, List<JobSpec> jobs) {
+    return db.query(SECRETS_SQL.get("of_run"), Tuple.of(runId)).map(rows -> {
+      String environment = RunSpec.DEFAULT_ENVIRONMENT;
+      java.util.Map<String, String> values = new java.util.TreeMap<>();
+      for (Row r : rows) {
+        environment = r.getString("environment");
+        if (r.getString("name") == null) {
+          continue;
+        }
+        SealedSecret sealed = new SealedSecret(r.getString("name"), r.getString("key_id"),
+            r.getBuffer("nonce").getBytes(), r.getBuffer("ciphertext").getBytes());
+        try {
+          values.put(sealed.name(), cipher.open(SecretScope.run(runId), sealed));
+        } catch (SecretUnavailableException e) {
+          throw new ReachException(ErrorCode.SECRETS_NOT_CONFIGURED, e.getMessage() + ": the requeue would run the job"
+              + " without it; configure the key it was sealed with and requeue again", "secrets");
+        }
+      }
+      return new RunSpec(name, jobs, environment, SecretValues.of(values, "secrets"));
     });
   }
 

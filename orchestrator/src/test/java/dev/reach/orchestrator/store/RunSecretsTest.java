@@ -130,6 +130,54 @@ class RunSecretsTest {
     assertThat(envs.list("env-a").await().encode()).contains("A_ONLY", "SHARED").doesNotContain(ENV_A_VALUE, ENV_A_SHARED);
   }
 
+  /** A run in {@code environment} with {@code secretsJson} whose one job is lost once and so quarantined; its job id. */
+  private UUID deadLetter(RunStore runs, String environment, String secretsJson) {
+    runs.submit(RunSpec.parse(new JsonObject("{\"name\":\"r\",\"environment\":\"" + environment + "\",\"secrets\":"
+        + secretsJson + ",\"jobs\":[{\"name\":\"a\",\"command\":\"true\",\"max_lost_attempts\":1}]}")), null).await();
+    UUID job = UUID.fromString(claimOne().jobId());
+    f.now.advance(java.time.Duration.ofMillis(StoreFixture.TTL_MS + 1));
+    f.leases.reapExpired(100, f.epoch).await();
+    assertThat(f.sql("SELECT state::text FROM jobs WHERE id = $1", job).getString(0)).isEqualTo("QUARANTINED");
+    return job;
+  }
+
+  @Test
+  void aRequeuedDeadLetterRunsInItsRunsEnvironmentWithItsRunsOwnSecrets() {
+    EnvironmentSecretStore envs = new EnvironmentSecretStore(f.db, f.now, cipher);
+    envs.set("env-a", "A_ONLY", ENV_A_VALUE, "admin").await();
+    envs.set("default", "DEFAULT_ONLY", ENV_B_VALUE, "admin").await();
+    RunStore runs = new RunStore(f.db, f.now, cipher);
+    UUID job = deadLetter(runs, "env-a", "{\"S\":\"" + RUN_VALUE + "\"}");
+
+    DeadLetterStore.Requeued requeued = new DeadLetterStore(f.db, runs).requeue(job).await();
+    assertThat(f.sql("SELECT environment FROM run_environments WHERE run_id = $1", requeued.runId()).getString(0))
+        .isEqualTo("env-a");
+    // sealed again, to the new run: the claim opens it under the new run's id
+    Lease lease = claimOne();
+    assertThat(lease.runId()).isEqualTo(requeued.runId().toString());
+    assertThat(lease.secrets().asMap()).containsExactlyInAnyOrderEntriesOf(Map.of("S", RUN_VALUE, "A_ONLY", ENV_A_VALUE));
+    assertThat(lease.secretsUnavailable()).isEmpty();
+    assertThat(f.count("SELECT count(*) FROM run_secrets WHERE run_id = $1", requeued.runId())).isEqualTo(1);
+    String all = everything();
+    ALL.forEach(v -> assertThat(all).doesNotContain(v));
+  }
+
+  @Test
+  void aRequeueWhoseSecretsNoLongerOpenIsRefusedNamingTheSecretAndTheDeadLetterStays() {
+    UUID job = deadLetter(new RunStore(f.db, f.now, cipher), "default", "{\"S\":\"" + RUN_VALUE + "\"}");
+    long runsBefore = f.count("SELECT count(*) FROM runs");
+    RunStore otherKey = new RunStore(f.db, f.now, cipher(randomKey(), "k2"));
+
+    Throwable t = catchThrowable(() -> new DeadLetterStore(f.db, otherKey).requeue(job).await());
+    assertThat(t).isInstanceOfSatisfying(ReachException.class, e -> {
+      assertThat(e.code()).isEqualTo(ErrorCode.SECRETS_NOT_CONFIGURED);
+      assertThat(e.field()).isEqualTo("secrets");
+    });
+    assertThat(t.getMessage()).contains("'S'", "k1", "k2").doesNotContain(RUN_VALUE);
+    assertThat(f.count("SELECT count(*) FROM runs")).isEqualTo(runsBefore);
+    assertThat(f.sql("SELECT state::text FROM jobs WHERE id = $1", job).getString(0)).isEqualTo("QUARANTINED");
+  }
+
   @Test
   void aCiphertextMovedToAnotherRunDoesNotDecrypt() {
     RunStore runs = new RunStore(f.db, f.now, cipher);
