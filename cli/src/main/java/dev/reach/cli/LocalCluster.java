@@ -6,6 +6,7 @@ import dev.reach.orchestrator.OrchestratorService;
 import dev.reach.runner.RunnerService;
 import dev.reach.shared.cluster.ClusterBootstrap;
 import dev.reach.shared.config.ConfigException;
+import dev.reach.shared.config.DbUrl;
 import dev.reach.shared.config.ReachConfig;
 import dev.reach.shared.health.HealthRegistry;
 import dev.reach.shared.node.ReachNode;
@@ -129,8 +130,12 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private void startAll() {
-    postgres = startPostgres();
-    dbUrl = dbUrl(postgres.getPort(), true);
+    if (options.database != null) {
+      dbUrl = options.database;
+    } else {
+      postgres = startPostgres();
+      dbUrl = dbUrl(postgres.getPort(), true);
+    }
     int clusterPort = freePort();
     ServiceConfigs cfgs = configs(options, dataDir, clusterName, dbUrl, clusterPort);
 
@@ -294,7 +299,7 @@ public final class LocalCluster implements AutoCloseable {
    * the server trusts local connections).
    */
   public String dbUrl() {
-    return dbUrl(postgres.getPort(), false);
+    return postgres == null ? DbUrl.parse(dbUrl).toString() : dbUrl(postgres.getPort(), false);
   }
 
   /** The embedded database as a {@code REACH_DB_URL} for other services (its password is a placeholder). */
@@ -303,7 +308,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public int dbPort() {
-    return postgres.getPort();
+    return postgres == null ? DbUrl.parse(dbUrl).port() : postgres.getPort();
   }
 
   public String artifactStoreUrl() {
@@ -384,7 +389,7 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  static void deleteTree(Path root) {
+  public static void deleteTree(Path root) {
     if (!Files.exists(root)) {
       return;
     }
@@ -411,6 +416,7 @@ public final class LocalCluster implements AutoCloseable {
     private int slots = 2;
     private int runners = 2;
     private int postgresPort;
+    private String database;
     private Path dataDir;
     private Path tempRoot;
 
@@ -482,6 +488,13 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** The embedded Postgres port; 0 (default) picks a free one. */
+    /** A database of a server already running ({@code REACH_DB_URL} form) instead of the embedded one. */
+    public Options database(String reachDbUrl) {
+      DbUrl.parse(reachDbUrl);
+      this.database = reachDbUrl;
+      return this;
+    }
+
     public Options postgresPort(int port) {
       this.postgresPort = port;
       return this;

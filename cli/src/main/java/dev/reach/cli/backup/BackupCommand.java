@@ -16,16 +16,19 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
- * {@code reachctl admin backup [--out DIR] [--db-url URL]}: a consistent pg_dump of the Reach database
- * ({@link Backups}) with its manifest, recorded as {@code backup_taken} / {@code backup_failed} through
+ * {@code reachctl admin backup [--base] [--out DIR] [--db-url URL]}: a consistent pg_dump of the Reach
+ * database ({@link Backups}), or with {@code --base} a physical base backup of its server for
+ * point-in-time restores ({@link BaseBackups}), with its manifest, recorded as {@code backup_taken} / {@code backup_failed} through
  * {@code POST /admin/api/backup-events} (a failure raises the {@code backup_failed} alert).
  */
 @Command(
     name = "backup",
-    description = "Take a consistent backup of the Reach database (pg_dump, custom format) into DIR/<id>/ with a"
-        + " manifest (time, size, last event seq, chain head, database generation), and record it in the event log.",
+    description = "Take a consistent backup of the Reach database (pg_dump, custom format; with --base a pg_basebackup of"
+        + " its server for point-in-time restores) into DIR/<id>/ with a manifest (time, size, last event seq, chain head,"
+        + " database generation), and record it in the event log.",
     subcommands = {BackupListCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:backup taken and recorded", "1:the backup failed (recorded as backup_failed), or it was taken"
@@ -33,6 +36,11 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true)
 public final class BackupCommand implements Callable<Integer> {
   private final Cli cli;
+
+  @Option(names = "--base", description = "A physical base backup (pg_basebackup: tar, gzip, with the WAL it needs), the"
+      + " start of a point-in-time restore (admin restore --to-time) with the server's WAL archive. Needs a replication"
+      + " connection (pg_hba.conf 'replication').")
+  boolean base;
 
   @Mixin BackupOptions where;
 
@@ -57,8 +65,9 @@ public final class BackupCommand implements Callable<Integer> {
     JsonObject manifest;
     String failure = null;
     try {
-      manifest = new Backups(PgTools.from(cli.env()), ReachCtl.class.getPackage().getImplementationVersion())
-          .take(vertx, db, dir);
+      String version = ReachCtl.class.getPackage().getImplementationVersion();
+      PgTools tools = PgTools.from(cli.env());
+      manifest = base ? new BaseBackups(tools, version).take(vertx, db, dir) : new Backups(tools, version).take(vertx, db, dir);
     } catch (Backups.BackupFailed e) {
       manifest = e.manifest();
       failure = e.getMessage();
@@ -82,11 +91,15 @@ public final class BackupCommand implements Callable<Integer> {
     if (output.on()) {
       cli.out().println(manifest.encodePrettily());
     } else if (failure == null) {
-      cli.out().println("backup " + manifest.getString("id") + " taken: " + BackupListCommand.size(manifest.getLong("size_bytes"))
+      cli.out().println((base ? "base backup " : "backup ") + manifest.getString("id") + " taken: " + BackupListCommand.size(manifest.getLong("size_bytes"))
           + " in " + String.format(Locale.ROOT, "%.1f s", manifest.getLong("duration_ms") / 1000.0)
-          + ", events through #" + manifest.getLong("last_event_seq") + ", chain head "
+          + ", events through #" + manifest.getLong("last_event_seq") + (base ? " at least" : "") + ", chain head "
           + BackupListCommand.head(manifest.getJsonObject("chain_head")) + ", generation " + manifest.getLong("db_generation"));
       cli.out().println("  " + manifest.getString("dir"));
+      if (base) {
+        cli.out().println("  restorable to any time from " + manifest.getString("restorable_from")
+            + " on, with the server's WAL archive (admin restore --to-time T --wal-archive DIR)");
+      }
       cli.out().println(seq == null ? "  NOT recorded in the event log: " + notRecorded : "  recorded as event #" + seq + " (" + type + ")");
     }
     cli.out().flush();

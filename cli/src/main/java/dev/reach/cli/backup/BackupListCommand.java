@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code reachctl admin backup list [--out DIR]}: the backups in the directory, oldest first. */
-@Command(name = "list", description = "List the backups in the backup directory: id, status, time, size, last event seq.",
+@Command(name = "list", description = "List the backups in the backup directory: id, kind (dump: pg_dump; base:"
+    + " pg_basebackup, for --to-time), status, time, size, last event seq.",
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:listed", "2:bad usage or unreadable directory"},
     mixinStandardHelpOptions = true)
 public final class BackupListCommand implements Callable<Integer> {
@@ -41,10 +42,10 @@ public final class BackupListCommand implements Callable<Integer> {
     if (output.on()) {
       cli.out().println(new JsonObject().put("dir", dir.toString()).put("backups", list).encodePrettily());
     } else {
-      TextTable t = new TextTable("ID", "STATUS", "TAKEN AT", "SIZE", "LAST EVENT", "GENERATION", "CHAIN HEAD");
+      TextTable t = new TextTable("ID", "KIND", "STATUS", "TAKEN AT", "SIZE", "LAST EVENT", "GENERATION", "CHAIN HEAD");
       for (Object o : list) {
         JsonObject m = (JsonObject) o;
-        t.row(m.getString("id"), m.getString("status"), m.getString("snapshot_at", m.getString("started_at", "")),
+        t.row(m.getString("id"), BaseBackups.FORMAT.equals(m.getString("format")) ? "base" : "dump", m.getString("status"), m.getString("snapshot_at", m.getString("started_at", "")),
             size(m.getLong("size_bytes")), m.getValue("last_event_seq") == null ? "" : "#" + m.getLong("last_event_seq"),
             m.getValue("db_generation") == null ? "" : m.getLong("db_generation"),
             "ok".equals(m.getString("status")) ? head(m.getJsonObject("chain_head")) : "");

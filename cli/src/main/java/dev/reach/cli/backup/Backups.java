@@ -120,7 +120,7 @@ public final class Backups {
     }
   }
 
-  private static void writeManifest(Path into, JsonObject m) throws IOException {
+  static void writeManifest(Path into, JsonObject m) throws IOException {
     Path tmp = into.resolve(MANIFEST + ".tmp");
     Files.writeString(tmp, m.encodePrettily() + "\n", StandardCharsets.UTF_8);
     try {

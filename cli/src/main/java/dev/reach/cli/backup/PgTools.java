@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class PgTools {
   /** What a tool did: its exit code and the end of its stderr. */
   public record Result(int exit, String stderr) {
-    boolean ok() {
+    public boolean ok() {
       return exit == 0;
     }
   }
@@ -57,9 +57,22 @@ public final class PgTools {
     List<String> cmd = new ArrayList<>();
     cmd.add(tool(name));
     cmd.addAll(args);
+    Result r = exec(cmd, url.password(), timeout);
+    return r.exit() == NOT_STARTED ? new Result(-1, r.stderr() + " (install the PostgreSQL client tools or set REACH_PG_BIN)") : r;
+  }
+
+  /** Exit code of a command that could not be started. */
+  static final int NOT_STARTED = -2;
+
+  /**
+   * Runs {@code cmd} (its stdout discarded), the password (if any) in {@code PGPASSWORD}; answers its exit
+   * code and the end of its stderr; kills it (and its children) after {@code timeout}.
+   */
+  static Result exec(List<String> cmd, String password, Duration timeout) {
+    String name = Path.of(cmd.get(0)).getFileName().toString();
     ProcessBuilder pb = new ProcessBuilder(cmd);
-    if (url.password() != null) {
-      pb.environment().put("PGPASSWORD", url.password());
+    if (password != null) {
+      pb.environment().put("PGPASSWORD", password);
     }
     pb.environment().put("PGCONNECT_TIMEOUT", "10");
     pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
@@ -76,8 +89,7 @@ public final class PgTools {
       }
       return new Result(p.exitValue(), tail(Files.readString(err, StandardCharsets.UTF_8)));
     } catch (IOException e) {
-      return new Result(-1, "cannot run " + tool(name) + ": " + e.getMessage()
-          + " (install the PostgreSQL client tools or set REACH_PG_BIN)");
+      return new Result(NOT_STARTED, "cannot run " + cmd.get(0) + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Result(-1, name + " interrupted");

@@ -75,6 +75,10 @@ public final class Restore {
     JsonObject report = new JsonObject().put("backup_id", id).put("backup_taken_at", manifest.getString("snapshot_at"))
         .put("backup_last_event_seq", manifest.getLong("last_event_seq")).put("restored_into", fresh)
         .put("target_database", s.target().database());
+    JsonObject pointInTime = manifest.getJsonObject("point_in_time");
+    if (pointInTime != null) {
+      report.put("point_in_time", pointInTime);
+    }
     JsonObject timings = new JsonObject();
     report.put("timings_ms", timings);
     if (!DB_NAME.matcher(fresh).matches() || !DB_NAME.matcher(s.target().database()).matches()) {
@@ -161,7 +165,8 @@ public final class Restore {
       long seq = db.pool().preparedQuery("INSERT INTO events (type, payload) VALUES ('database_restored', $1::jsonb) RETURNING seq")
           .execute(Tuple.of(new JsonObject().put("actor", s.actor()).put("backup_id", id)
               .put("backup_last_event_seq", manifest.getLong("last_event_seq")).put("generation", after)
-              .put("in_flight_jobs", inFlight.size()).put("reason", "restore of backup " + id)))
+              .put("in_flight_jobs", inFlight.size()).put("reason", "restore of backup " + id)
+              .put("to_time", pointInTime == null ? null : pointInTime.getString("to_time"))))
           .await().iterator().next().getLong(0);
       report.put("event_seq", seq);
     } finally {
