@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
  * Brings a {@link BaseBackups base backup} to a point in time on a PostgreSQL server of its own, then
  * takes a logical backup of it for {@link Restore}, which restores it like any other (fresh database,
  * new generation, chain verified, projections rebuilt). The server runs in a scratch directory: the base
- * backup unpacked, {@code recovery.signal}, WAL fetched from the archive by {@code restore_command}
- * ({@code cp}) up to {@code recovery_target_time}, then promoted; it never archives, listens on 127.0.0.1
+ * backup unpacked, the archive's segments from the backup's start on copied beside it (so the server
+ * user need not read the archive, and the archive is never written), {@code recovery.signal}, WAL
+ * fetched from that copy by {@code restore_command} up to {@code recovery_target_time}, then promoted; it never archives, listens on 127.0.0.1
  * only and trusts only that. Without a target time the backup is brought to its own end (its own WAL,
  * no archive). The server is stopped and its data directory removed whatever happens.
  */
@@ -93,7 +94,9 @@ public final class PointInTimeRecovery {
     try {
       Path data = scratch.resolve("data");
       unpack(t, data);
-      Map<String, String> settings = settings(t, scratch);
+      Path wal = scratch.resolve("wal-archive");
+      int segments = t.toTime() == null ? 0 : WalArchiveCopy.copy(t.walArchive(), t.manifest().getString("id"), wal);
+      Map<String, String> settings = settings(t, scratch, wal);
       user.own(scratch);
       Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
       JsonObject pit = new JsonObject().put("base_backup", id).put("base_backup_restorable_from",
@@ -110,6 +113,7 @@ public final class PointInTimeRecovery {
         OffsetDateTime last = r.getOffsetDateTime("last_replayed");
         pit.put("to_time", t.toTime() == null ? null : t.toTime().toString())
             .put("wal_archive", t.walArchive() == null ? null : t.walArchive().toString())
+            .put("wal_files_copied", segments)
             .put("target", t.toTime() == null ? "the end of the base backup (its own WAL)" : "recovery_target_time "
                 + PG_TIME.format(t.toTime()) + ", WAL from the archive")
             .put("last_replayed_commit_at", last == null ? null : last.toInstant().toString())
@@ -155,7 +159,7 @@ public final class PointInTimeRecovery {
     }
   }
 
-  private static Map<String, String> settings(Target t, Path scratch) throws IOException {
+  private static Map<String, String> settings(Target t, Path scratch, Path wal) throws IOException {
     Path hba = scratch.resolve("pg_hba.conf");
     Files.writeString(hba, "# reachctl point-in-time recovery: this scratch server trusts 127.0.0.1 only\n"
         + "host all all 127.0.0.1/32 trust\n", StandardCharsets.UTF_8);
@@ -166,9 +170,9 @@ public final class PointInTimeRecovery {
     // high as the backed-up server had them, which the base backup does not hold when they were set by -c
     s.put("hot_standby", "off");
     if (t.toTime() != null) {
-      String archive = t.walArchive().toAbsolutePath().toString();
+      String archive = wal.toAbsolutePath().toString();
       if (archive.contains("'")) {
-        throw new RecoveryFailed("the WAL archive's path must not contain a quote: " + archive, null);
+        throw new RecoveryFailed("the scratch directory's path must not contain a quote: " + archive, null);
       }
       s.put("restore_command", "cp '" + archive + "/%f' '%p'");
       s.put("recovery_target_time", PG_TIME.format(t.toTime()));

@@ -239,6 +239,7 @@ class PointInTimeRestoreTest {
     assertThat(pit.getString("base_backup")).isEqualTo(m.getString("id"));
     assertThat(Instant.parse(pit.getString("last_replayed_commit_at"))).isBeforeOrEqualTo(target);
     assertThat(pit.getString("stopped")).as(pit.encodePrettily()).startsWith("recovery stopping before commit");
+    assertThat(pit.getInteger("wal_files_copied")).isPositive();
     assertThat(runNames("reach_pitr")).contains("before-backup", "after-backup-before-target").doesNotContain("after-target");
     Long keptRows = sql(database("reach_pitr"), c -> c.preparedQuery("SELECT count(*) FROM runs WHERE id = $1")
         .execute(Tuple.of(java.util.UUID.fromString(kept))).await().iterator().next().getLong(0));
@@ -272,6 +273,13 @@ class PointInTimeRestoreTest {
         target.toString(), "--wal-archive", archive.toString(), "--scratch", scratch.toString(), "--into", "reach_unreached");
     assertThat(restore.code()).as(restore.out()).isEqualTo(1);
     assertThat(restore.err()).contains("does not reach " + target).contains("recovery ended before configured recovery target");
+    assertThat(scratchLeft(scratch)).isEmpty();
+    // an archive that is not this server's (here: empty) holds no start of the backup
+    Path other = Files.createDirectories(root.resolve("other-archive"));
+    Ran wrong = reachctl("admin", "restore", id, "--out", backups.toString(), "--db-url", dbUrl, "--to-time",
+        target.toString(), "--wal-archive", other.toString(), "--scratch", scratch.toString(), "--into", "reach_unreached");
+    assertThat(wrong.code()).as(wrong.out()).isEqualTo(1);
+    assertThat(wrong.err()).contains("holds no start of base backup " + id);
     assertThat(scratchLeft(scratch)).isEmpty();
     Long created = sql(database("postgres"), c -> c.query("SELECT count(*) FROM pg_database WHERE datname = 'reach_unreached'")
         .execute().await().iterator().next().getLong(0));
