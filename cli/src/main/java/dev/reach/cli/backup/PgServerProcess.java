@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 /**
  * A PostgreSQL server that reachctl starts as a child process ({@code postgres -D DIR -c name=value ...}),
  * as the {@link ServerUser}, on 127.0.0.1 and a port of its own, its stderr in a log file. {@link #close()}
- * asks for a fast shutdown (SIGINT) and kills it if that does not end it within 30 s.
+ * asks for a fast shutdown ({@code pg_ctl stop -m fast}) and kills it if that does not end it.
  */
 public final class PgServerProcess implements AutoCloseable {
   public static final String HOST = "127.0.0.1";
@@ -27,11 +27,13 @@ public final class PgServerProcess implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path log;
+  private final List<String> stop;
 
-  private PgServerProcess(Process process, int port, Path log) {
+  private PgServerProcess(Process process, int port, Path log, List<String> stop) {
     this.process = process;
     this.port = port;
     this.log = log;
+    this.stop = stop;
   }
 
   /**
@@ -51,7 +53,8 @@ public final class PgServerProcess implements AutoCloseable {
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     try {
-      return new PgServerProcess(pb.start(), port, log);
+      return new PgServerProcess(pb.start(), port, log,
+          user.wrap(List.of(tools.tool("pg_ctl"), "stop", "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "30")));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + tools.tool("postgres") + " (set REACH_PG_BIN to the directory of"
           + " the PostgreSQL server programs): " + e.getMessage(), e);
@@ -112,10 +115,10 @@ public final class PgServerProcess implements AutoCloseable {
       return;
     }
     try {
-      // SIGINT: a fast shutdown (SIGTERM, what destroy() sends, waits for every client to leave)
-      new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      // pg_ctl stop -m fast: SIGINT (SIGTERM, what destroy() sends, waits for every client to leave)
+      new ProcessBuilder(stop).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+          .waitFor(40, TimeUnit.SECONDS);
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);

@@ -282,6 +282,55 @@ final class ComposeCluster implements AutoCloseable {
     throw new AssertionError(service + " not healthy within " + timeout + " (last: " + last + ")");
   }
 
+  // --- docker-compose commands against the running project
+
+  /** What a command printed: its exit code and its stdout and stderr, apart. */
+  record Ran(int code, String out, String err) {}
+
+  /**
+   * {@code docker-compose -p PROJECT -f FILE ARGS} with the cluster's environment; killed after
+   * {@code timeout}. The output goes through files, so a chatty build never blocks the command.
+   */
+  Ran compose(Duration timeout, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("docker-compose", "-p", project, "-f", composeFile.toString()));
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile("reach-compose", ".out");
+    Path err = Files.createTempFile("reach-compose", ".err");
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+        throw new AssertionError(String.join(" ", args) + " did not finish within " + timeout + "; stderr: "
+            + Files.readString(err));
+      }
+      return new Ran(p.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  /** reachctl in the tools container ({@code --profile tools run --rm -T reachctl ARGS}). */
+  Ran reachctlInCompose(Duration timeout, String... args) throws IOException, InterruptedException {
+    List<String> all = new ArrayList<>(List.of("--profile", "tools", "run", "--rm", "-T", "reachctl"));
+    all.addAll(List.of(args));
+    return compose(timeout, all.toArray(String[]::new));
+  }
+
+  /** One value from {@code psql -Atc SQL} in the database container, on {@code database}. */
+  String psql(String database, String sql) throws IOException, InterruptedException {
+    Ran r = compose(Duration.ofSeconds(60), "exec", "-T", "postgres", "psql", "-U", "reach", "-d", database, "-Atc", sql);
+    if (r.code() != 0) {
+      throw new AssertionError("psql " + sql + " exited " + r.code() + ": " + r.err());
+    }
+    return r.out().strip();
+  }
+
   // --- the hub's HTTP API
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {

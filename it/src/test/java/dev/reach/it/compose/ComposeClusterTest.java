@@ -112,18 +112,72 @@ class ComposeClusterTest {
   }
 
   /**
+   * Point-in-time restore the way a compose user does it, with reachctl in the tools container
+   * ({@code --profile tools run --rm reachctl}): a base backup over a replication connection, two runs, a
+   * target time between them, the WAL switched and archived into the pgwal volume, then {@code admin restore
+   * --to-time} into a fresh database on the compose server: the run before the target is there, the one
+   * after is not, the chain verifies and the projections equal a replay. The live database is untouched.
+   */
+  @Test
+  @Order(3)
+  void pointInTimeRestoreWithTheToolsContainer() throws Exception {
+    long t0 = System.nanoTime();
+    ComposeCluster.Ran build = cluster.compose(Duration.ofMinutes(15), "--profile", "tools", "build", "reachctl");
+    assertThat(build.code()).as(build.err()).isZero();
+    System.out.printf("COMPOSE tools image built in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    String before = ranToSuccess("pitr-before-backup");
+    ComposeCluster.Ran backup = cluster.reachctlInCompose(Duration.ofMinutes(5), "admin", "backup", "--base", "--json");
+    assertThat(backup.code()).as(backup.err() + backup.out()).isZero();
+    JsonObject m = new JsonObject(backup.out());
+    assertThat(m.getString("format")).isEqualTo("pg_basebackup-tar");
+    assertThat(m.getLong("event_seq")).as("recorded as backup_taken").isPositive();
+    String kept = ranToSuccess("pitr-kept");
+    java.time.Instant target = java.time.Instant.now();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        .until(() -> java.time.Instant.now().isAfter(target.plusMillis(5)));
+    String lost = ranToSuccess("pitr-lost");
+    String segment = cluster.psql("reach", "SELECT pg_walfile_name(pg_switch_wal())");
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() ->
+        cluster.psql("reach", "SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver").compareTo(segment) >= 0);
+
+    ComposeCluster.Ran restore = cluster.reachctlInCompose(Duration.ofMinutes(10), "admin", "restore", m.getString("id"),
+        "--to-time", target.toString(), "--into", "reach_pitr", "--json");
+    assertThat(restore.code()).as(restore.err() + restore.out()).isZero();
+    JsonObject r = new JsonObject(restore.out());
+    assertThat(r.getJsonObject("chain").getBoolean("ok")).as(r.encodePrettily()).isTrue();
+    assertThat(r.getJsonObject("projections").getBoolean("equal_to_replay")).isTrue();
+    assertThat(r.getBoolean("switched")).isFalse();
+    String runs = cluster.psql("reach_pitr", "SELECT string_agg(id::text, ',') FROM runs");
+    assertThat(runs).contains(before, kept).doesNotContain(lost);
+    assertThat(cluster.psql("reach", "SELECT count(*) FROM runs WHERE id = '" + lost + "'")).isEqualTo("1");
+    JsonObject pit = r.getJsonObject("point_in_time");
+    System.out.printf("COMPOSE point-in-time restore: base backup %s (%d bytes, %d ms), to %s: replay %d ms, recovery %d ms,"
+        + " restore %d ms total; %s%n", m.getString("id"), m.getLong("size_bytes"), m.getLong("duration_ms"), target,
+        pit.getLong("replay_ms"), pit.getLong("total_ms"), r.getJsonObject("timings_ms").getLong("total"), pit.getString("stopped"));
+    cluster.psql("postgres", "DROP DATABASE reach_pitr");
+  }
+
+  private String ranToSuccess(String name) throws Exception {
+    String id = cluster.submit(new JsonObject().put("name", name).put("jobs", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("name", "a").put("command", "true"))));
+    org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() ->
+        "SUCCEEDED".equals(cluster.run(id).getJsonArray("jobs").getJsonObject(0).getString("state")));
+    return id;
+  }
+
+  /**
    * runner-crash through {@code reachctl drill run runner-crash --target compose}: SIGKILL the runner
    * container running the most drill jobs; its attempts are lost and requeued, it is started again.
    */
   @Test
-  @Order(3)
+  @Order(4)
   void runnerCrashDrill() {
     drill("runner-crash");
   }
 
   /** leader-crash: SIGKILL the leading orchestrator's container; the other takes over with a new epoch. */
   @Test
-  @Order(4)
+  @Order(5)
   void leaderCrashDrill() {
     JsonObject report = drill("leader-crash");
     assertThat(report.getJsonObject("timings_ms").getLong("detect")).as("takeover").isNotNull();
@@ -134,7 +188,7 @@ class ComposeClusterTest {
    * DB_CIRCUIT_OPEN, running jobs ride through, submissions are accepted again after the unpause.
    */
   @Test
-  @Order(5)
+  @Order(6)
   void databaseOutageDrill() {
     JsonObject report = drill("db-outage");
     assertThat(report.getJsonObject("timings_ms").getLong("accepted_again")).isNotNull();
@@ -145,14 +199,14 @@ class ComposeClusterTest {
    * than the lease TTL): its attempts are lost and run elsewhere, never two at once; reconnected, it rejoins.
    */
   @Test
-  @Order(6)
+  @Order(7)
   void networkPartitionDrill() {
     drill("network-partition");
   }
 
   /** rolling-restart: every Reach container restarted one by one (SIGTERM, drain), healthy before the next, under load. */
   @Test
-  @Order(7)
+  @Order(8)
   void rollingRestartDrill() {
     drill("rolling-restart", 12);
   }
