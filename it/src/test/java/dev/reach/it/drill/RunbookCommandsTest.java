@@ -38,7 +38,9 @@ import org.junit.jupiter.api.TestInstance;
  * separate processes with a real Postgres, and must exit 0. A line about a dead letter ({@code $JOB_ID})
  * runs against a job that has none and must get {@code DEAD_LETTER_NOT_FOUND} from the API. A
  * {@code reachctl drill run SCENARIO} line is not run here (drills inject real faults for minutes): its
- * scenario must exist and be run by a drill test of this module. Every failure class the issue names
+ * scenario must exist and be run by a drill test of this module. Nor is a restore to a point in time
+ * (it needs a server with a WAL archive): {@code PointInTimeRestoreTest} and {@code ComposeClusterTest}
+ * run it. Every failure class the issue names
  * has its page, with the same parts.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -50,6 +52,11 @@ class RunbookCommandsTest {
       "secrets-rotation", "backup-restore", "database-replica-failover");
   private static final List<String> PARTS = List.of("## Symptoms", "## Confirm", "## Safe actions", "## Never");
   private static final Pattern DRILL = Pattern.compile("^reachctl drill run ([a-z-]+)\\b.*");
+  /** A restore to a point in time needs a server with a WAL archive: its lines are run by these tests instead. */
+  private static final Pattern POINT_IN_TIME = Pattern.compile(".*admin restore .*--to-time .*");
+  private static final List<String> POINT_IN_TIME_TESTS = List.of(
+      "cli/src/test/java/dev/reach/cli/backup/PointInTimeRestoreTest.java",
+      "it/src/test/java/dev/reach/it/compose/ComposeClusterTest.java");
 
   /** One command line of a runbook. */
   record Command(String page, int line, String text) {
@@ -162,12 +169,25 @@ class RunbookCommandsTest {
   }
 
   @Test
+  void everyPointInTimeRestoreARunbookNamesIsRunByItsOwnTests() throws IOException {
+    List<Command> lines = new ArrayList<>();
+    for (String page : PAGES) {
+      commands(page).stream().filter(c -> POINT_IN_TIME.matcher(c.text()).matches()).forEach(lines::add);
+    }
+    for (String test : POINT_IN_TIME_TESTS) {
+      String source = Files.readString(ROOT.resolve(test));
+      assertThat(source).as(test + " restores to a point in time").contains("\"restore\"").contains("\"--to-time\"");
+    }
+    assertThat(lines).as("the backup-restore runbook restores to a point in time").isNotEmpty();
+  }
+
+  @Test
   void everyCommandRunsAgainstAClusterOfSeparateProcesses() throws Exception {
     List<String> failures = new ArrayList<>();
     int ran = 0;
     for (String page : PAGES) {
       for (Command c : commands(page)) {
-        if (DRILL.matcher(c.text()).matches()) {
+        if (DRILL.matcher(c.text()).matches() || POINT_IN_TIME.matcher(c.text()).matches()) {
           continue;
         }
         ran++;
