@@ -219,11 +219,4 @@ class BackupRestoreTest {
     assertThat(restore.code()).isEqualTo(2);
     assertThat(restore.err()).contains("not usable");
   }
-
-  @Test
-  void aPointInTimeRestoreIsRefusedWithTheWayToDoIt() {
-    Ran r = reachctlNoApi("admin", "restore", "whatever", "--to-time", "2026-12-05T10:00:00Z");
-    assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("recovery_target_time").contains("README");
-  }
 }
