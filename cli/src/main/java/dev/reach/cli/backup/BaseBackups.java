@@ -75,9 +75,14 @@ public final class BaseBackups {
             + " supported: a Reach database has none)");
       }
       Instant finished = Instant.now();
+      // the backup is consistent at its end, which came before pg_basebackup returned; read on the server's
+      // clock, the one its commit times (and so recovery_target_time) are on
+      conn = PgConnection.connect(vertx, PgTools.options(url)).await();
+      Instant end = conn.query("SELECT now() AS t").execute().await().iterator().next().getOffsetDateTime("t").toInstant();
+      conn.close().await();
+      conn = null;
       m.put("status", "ok").put("finished_at", finished.toString())
-          // the backup is consistent at its end, which came before pg_basebackup returned
-          .put("snapshot_at", finished.toString()).put("restorable_from", finished.toString())
+          .put("snapshot_at", end.toString()).put("restorable_from", end.toString())
           .put("duration_ms", Duration.between(started, finished).toMillis()).put("size_bytes", size(into));
       Backups.writeManifest(into, m);
       return m;

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * A PostgreSQL server that reachctl starts as a child process ({@code postgres -D DIR -c name=value ...}),
- * as the {@link ServerUser}, on 127.0.0.1 and a port of its own, its stderr in a log file. {@link #close()}
+ * as the {@link ServerUser}, on 127.0.0.1 and a port of its own or on a private Unix socket only, its
+ * stderr in a log file. {@link #close()}
  * asks for a fast shutdown ({@code pg_ctl stop -m fast}) and kills it if that does not end it.
  */
 public final class PgServerProcess implements AutoCloseable {
@@ -25,26 +26,51 @@ public final class PgServerProcess implements AutoCloseable {
   private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)");
 
   private final Process process;
+  private final String host;
   private final int port;
   private final Path log;
   private final List<String> stop;
 
-  private PgServerProcess(Process process, int port, Path log, List<String> stop) {
+  private PgServerProcess(Process process, String host, int port, Path log, List<String> stop) {
     this.process = process;
+    this.host = host;
     this.port = port;
     this.log = log;
     this.stop = stop;
   }
 
   /**
-   * Starts the server of {@code dataDir} with {@code settings} (on top of: listen on 127.0.0.1 only, a free
-   * port, no Unix socket, no logging collector), its stderr appended to {@code log}.
+   * Starts the server of {@code dataDir} with {@code settings} on 127.0.0.1 and a free TCP port (no Unix
+   * socket), no logging collector, its stderr appended to {@code log}.
    */
   public static PgServerProcess start(PgTools tools, ServerUser user, Path dataDir, Map<String, String> settings, Path log) {
     int port = freePort();
-    List<String> cmd = new ArrayList<>(List.of(tools.tool("postgres"), "-D", dataDir.toString(),
-        "-c", "listen_addresses=" + HOST, "-c", "port=" + port, "-c", "unix_socket_directories=",
-        "-c", "logging_collector=off"));
+    return launch(tools, user, dataDir, HOST, port, List.of("listen_addresses=" + HOST, "port=" + port,
+        "unix_socket_directories="), settings, log);
+  }
+
+  /**
+   * Starts the server of {@code dataDir} with no TCP at all: its only way in is a Unix socket in
+   * {@code socketDir}, which nobody but its owner (the server user) and root can reach when that
+   * directory is theirs alone. Its {@link #host()} is that directory, which the client tools and the
+   * Postgres client take as a socket directory.
+   */
+  public static PgServerProcess startPrivate(PgTools tools, ServerUser user, Path dataDir, Path socketDir,
+      Map<String, String> settings, Path log) {
+    return launch(tools, user, dataDir, socketDir.toString(), PRIVATE_PORT, List.of("listen_addresses=",
+        "port=" + PRIVATE_PORT, "unix_socket_directories=" + socketDir), settings, log);
+  }
+
+  /** The port of a private server: only its socket file's name ({@code .s.PGSQL.5432}), in a directory of its own. */
+  public static final int PRIVATE_PORT = 5432;
+
+  private static PgServerProcess launch(PgTools tools, ServerUser user, Path dataDir, String host, int port,
+      List<String> listen, Map<String, String> settings, Path log) {
+    List<String> cmd = new ArrayList<>(List.of(tools.tool("postgres"), "-D", dataDir.toString(), "-c", "logging_collector=off"));
+    for (String l : listen) {
+      cmd.add("-c");
+      cmd.add(l);
+    }
     settings.forEach((k, v) -> {
       cmd.add("-c");
       cmd.add(k + "=" + v);
@@ -53,7 +79,7 @@ public final class PgServerProcess implements AutoCloseable {
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     try {
-      return new PgServerProcess(pb.start(), port, log,
+      return new PgServerProcess(pb.start(), host, port, log,
           user.wrap(List.of(tools.tool("pg_ctl"), "stop", "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "30")));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + tools.tool("postgres") + " (set REACH_PG_BIN to the directory of"
@@ -88,6 +114,11 @@ public final class PgServerProcess implements AutoCloseable {
     }
   }
 
+  /** 127.0.0.1, or the socket directory of a {@link #startPrivate private} server. */
+  public String host() {
+    return host;
+  }
+
   public int port() {
     return port;
   }
@@ -98,6 +129,16 @@ public final class PgServerProcess implements AutoCloseable {
 
   public Path log() {
     return log;
+  }
+
+  /** The last {@code n} lines of the server log that do not match {@code skip} (empty when it cannot be read). */
+  public List<String> logTail(int n, Pattern skip) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> !skip.matcher(l).find()).toList();
+      return lines.subList(Math.max(0, lines.size() - n), lines.size());
+    } catch (IOException e) {
+      return List.of();
+    }
   }
 
   /** The lines of the server log that match {@code pattern} (empty when it cannot be read). */
@@ -116,8 +157,10 @@ public final class PgServerProcess implements AutoCloseable {
     }
     try {
       // pg_ctl stop -m fast: SIGINT (SIGTERM, what destroy() sends, waits for every client to leave)
-      new ProcessBuilder(stop).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
-          .waitFor(40, TimeUnit.SECONDS);
+      Process ctl = new ProcessBuilder(stop).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!ctl.waitFor(40, TimeUnit.SECONDS)) {
+        ctl.destroyForcibly();
+      }
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();

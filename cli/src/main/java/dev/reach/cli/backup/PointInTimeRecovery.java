@@ -22,6 +22,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 /**
@@ -30,16 +31,22 @@ import java.util.regex.Pattern;
  * new generation, chain verified, projections rebuilt). The server runs in a scratch directory: the base
  * backup unpacked, the archive's segments from the backup's start on copied beside it (so the server
  * user need not read the archive, and the archive is never written), {@code recovery.signal}, WAL
- * fetched from that copy by {@code restore_command} up to {@code recovery_target_time}, then promoted; it never archives, listens on 127.0.0.1
- * only and trusts only that. Without a target time the backup is brought to its own end (its own WAL,
- * no archive). The server is stopped and its data directory removed whatever happens.
+ * fetched from that copy by {@code restore_command} up to {@code recovery_target_time}, then promoted.
+ * It never archives, and it has no TCP port: its Unix socket is in a directory only the server user (and
+ * root) can enter. Without a target time the backup is brought to its own end (its own WAL, no archive).
+ * The server is stopped and the scratch directory removed when a step fails, and by a shutdown hook
+ * when reachctl is stopped by a signal.
  */
 public final class PointInTimeRecovery {
   private static final DateTimeFormatter PG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx")
       .withZone(ZoneOffset.UTC);
   private static final Pattern FATAL = Pattern.compile("FATAL|PANIC");
   /** What the server answers the polls while it recovers: not the reason it stopped. */
-  private static final Pattern OUR_POLLS = Pattern.compile("the database system is (starting up|not yet accepting|shutting down)");
+  private static final Pattern OUR_POLLS = Pattern.compile(
+      "the database system is (starting up|not yet accepting|not accepting connections|shutting down)"
+      + "|Hot standby mode is disabled");
+  /** sun_path of a Unix socket address: 108 bytes with its terminating NUL. */
+  private static final int MAX_SOCKET_PATH = 107;
   private static final Pattern STOPPED = Pattern.compile("recovery stopping (before|after) ");
   private static final Duration POLL = Duration.ofMillis(200);
 
@@ -91,23 +98,43 @@ public final class PointInTimeRecovery {
     } catch (IOException e) {
       throw new RecoveryFailed("cannot create a scratch directory in " + t.scratchRoot() + ": " + e.getMessage(), e);
     }
+    Path socketDir = scratch.resolve("s");
+    if ((socketDir + "/.s.PGSQL." + PgServerProcess.PRIVATE_PORT).getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+      deleteTree(scratch);
+      throw new RecoveryFailed("the scratch directory's path is too long for the server's Unix socket (at most "
+          + MAX_SOCKET_PATH + " bytes with the socket's name): choose a shorter --scratch than " + t.scratchRoot(), null);
+    }
+    // a reachctl stopped by a signal still stops its server and removes the copy of the database
+    AtomicReference<PgServerProcess> running = new AtomicReference<>();
+    Thread cleanup = new Thread(() -> {
+      PgServerProcess s = running.get();
+      if (s != null) {
+        s.close();
+      }
+      deleteTree(scratch);
+    }, "reach-pitr-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       Path data = scratch.resolve("data");
       unpack(t, data);
       Path wal = scratch.resolve("wal-archive");
       int segments = t.toTime() == null ? 0 : WalArchiveCopy.copy(t.walArchive(), t.manifest().getString("id"), wal);
       Map<String, String> settings = settings(t, scratch, wal);
+      Files.createDirectories(socketDir);
       user.own(scratch);
       Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+      Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwx------"));
       JsonObject pit = new JsonObject().put("base_backup", id).put("base_backup_restorable_from",
           t.manifest().getString("restorable_from"));
       Path dumps = scratch.resolve("dump");
       Files.createDirectories(dumps);
       JsonObject dump;
       long replay;
-      try (PgServerProcess server = PgServerProcess.start(tools, user, data, settings, scratch.resolve("server.log"))) {
+      try (PgServerProcess server = PgServerProcess.startPrivate(tools, user, data, socketDir, settings,
+          scratch.resolve("server.log"))) {
+        running.set(server);
         long t1 = System.currentTimeMillis();
-        DbUrl at = new DbUrl(PgServerProcess.HOST, server.port(), role.database(), role.user(), role.password());
+        DbUrl at = new DbUrl(server.host(), server.port(), role.database(), role.user(), role.password());
         Row r = awaitPromoted(vertx, server, at, t);
         replay = System.currentTimeMillis() - t1;
         OffsetDateTime last = r.getOffsetDateTime("last_replayed");
@@ -119,7 +146,7 @@ public final class PointInTimeRecovery {
             .put("last_replayed_commit_at", last == null ? null : last.toInstant().toString())
             .put("stopped", server.logLines(STOPPED).stream().findFirst()
                 .map(l -> l.substring(l.indexOf("recovery stopping"))).orElse(null))
-            .put("server", "PostgreSQL " + major + " as " + user + ", data in " + data);
+            .put("server", "PostgreSQL " + major + " as " + user + ", on a Unix socket only, data in " + data);
         dump = new Backups(tools, null).take(vertx, at, dumps);
       }
       pit.put("replay_ms", replay).put("total_ms", System.currentTimeMillis() - t0);
@@ -127,6 +154,7 @@ public final class PointInTimeRecovery {
       JsonObject manifest = dump.copy().put("id", id).put("snapshot_at", taken.toString()).put("point_in_time", pit)
           .put("file", dump.getString("id") + "/" + Backups.DUMP);
       deleteTree(data);
+      deleteTree(wal);
       return new Recovered(dumps, manifest, scratch);
     } catch (Backups.BackupFailed e) {
       deleteTree(scratch);
@@ -137,6 +165,12 @@ public final class PointInTimeRecovery {
     } catch (RuntimeException e) {
       deleteTree(scratch);
       throw e;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs, or has run
+      }
     }
   }
 
@@ -161,11 +195,18 @@ public final class PointInTimeRecovery {
 
   private static Map<String, String> settings(Target t, Path scratch, Path wal) throws IOException {
     Path hba = scratch.resolve("pg_hba.conf");
-    Files.writeString(hba, "# reachctl point-in-time recovery: this scratch server trusts 127.0.0.1 only\n"
-        + "host all all 127.0.0.1/32 trust\n", StandardCharsets.UTF_8);
+    Files.writeString(hba, "# reachctl point-in-time recovery: no TCP; the Unix socket is in a directory only the"
+        + " server user (and root) can enter\nlocal all all trust\n", StandardCharsets.UTF_8);
     Map<String, String> s = new LinkedHashMap<>();
     s.put("hba_file", hba.toString());
+    // what the backed-up server's own postgresql.conf (in the base backup) may say must not act here: it
+    // never archives, never prunes or touches the archive, never follows a primary; its log is readable here
     s.put("archive_mode", "off");
+    s.put("archive_cleanup_command", "");
+    s.put("recovery_end_command", "");
+    s.put("primary_conninfo", "");
+    s.put("log_destination", "stderr");
+    s.put("lc_messages", "C");
     // no connections until promoted: a hot standby would also need max_connections and the like at least as
     // high as the backed-up server had them, which the base backup does not hold when they were set by -c
     s.put("hot_standby", "off");
@@ -175,6 +216,8 @@ public final class PointInTimeRecovery {
         throw new RecoveryFailed("the scratch directory's path must not contain a quote: " + archive, null);
       }
       s.put("restore_command", "cp '" + archive + "/%f' '%p'");
+      // the newest timeline the archive has (PostgreSQL's default, written out)
+      s.put("recovery_target_timeline", "latest");
       s.put("recovery_target_time", PG_TIME.format(t.toTime()));
       s.put("recovery_target_action", "promote");
     }
@@ -213,12 +256,13 @@ public final class PointInTimeRecovery {
       }
     }
     throw new RecoveryFailed("the server did not finish recovering within " + timeout.toSeconds() + " s (" + lastError
-        + "); its log: " + server.log(), null);
+        + "); the end of its log: " + String.join(" | ", server.logTail(20, OUR_POLLS)), null);
   }
 
   private static String why(PgServerProcess server, Target t) {
-    List<String> fatal = server.logLines(FATAL).stream().filter(l -> !OUR_POLLS.matcher(l).find()).toList();
-    String said = fatal.isEmpty() ? "no FATAL line; see " + server.log() : String.join("; ", fatal);
+    List<String> fatal = server.logLines(FATAL).stream().filter(l -> !OUR_POLLS.matcher(l).find()).limit(5).toList();
+    String said = fatal.isEmpty() ? "no FATAL line; the end of its log: " + String.join(" | ", server.logTail(20, OUR_POLLS))
+        : String.join("; ", fatal);
     if (said.contains("recovery ended before configured recovery target was reached")) {
       return "the WAL archive " + t.walArchive() + " does not reach " + t.toTime() + ": recovery needs a transaction"
           + " committed after that time in an archived segment, and the newest archived one is older (wait for the"

@@ -67,6 +67,30 @@ public final class Restore {
     this.tools = tools;
   }
 
+  /**
+   * Why {@code s.into()} cannot take a restore (a bad name, or a database that exists), or null; for a
+   * check before a long recovery. A server that cannot be reached is left for the restore to report.
+   */
+  public static String unusableInto(Vertx vertx, Settings s) {
+    if (s.into() == null) {
+      return null;
+    }
+    if (!DB_NAME.matcher(s.into()).matches()) {
+      return "database names must be lowercase letters, digits and '_' (got " + s.into() + ")";
+    }
+    DbUrl admin = new DbUrl(s.target().host(), s.target().port(), "postgres", s.target().user(), s.target().password());
+    try {
+      PgConnection c = PgConnection.connect(vertx, PgTools.options(admin)).await();
+      try {
+        return exists(c, s.into()) ? "database " + s.into() + " exists already: a restore goes into a fresh database" : null;
+      } finally {
+        c.close().await();
+      }
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   public JsonObject run(Vertx vertx, Path backupDir, JsonObject manifest, Settings s) {
     long t0 = System.currentTimeMillis();
     Instant now = Instant.now();

@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
         + " rebuild the projections, then switch it in (when the live database is gone, or with --replace).",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:restored and verified", "1:the recovery, the restore or a check failed (nothing was switched in)",
-        "2:bad usage (no such backup, a bad or unreachable --to-time, no --wal-archive)"},
+        "2:bad usage (no such backup, a bad --to-time, no --wal-archive, a bad or taken --into)"},
     mixinStandardHelpOptions = true)
 public final class RestoreCommand implements Callable<Integer> {
   private final Cli cli;
@@ -48,7 +48,7 @@ public final class RestoreCommand implements Callable<Integer> {
   String toTime;
 
   @Option(names = "--wal-archive", paramLabel = "DIR", description = "The server's WAL archive (its archive_command's"
-      + " directory), readable by the server user; needed with --to-time (default: $REACH_WAL_ARCHIVE).")
+      + " directory), read (never written) by reachctl; needed with --to-time (default: $REACH_WAL_ARCHIVE).")
   Path walArchive;
 
   @Option(names = "--scratch", paramLabel = "DIR", description = "Where the recovery server's data directory goes, removed"
@@ -87,7 +87,14 @@ public final class RestoreCommand implements Callable<Integer> {
     PointInTimeRecovery.Recovered recovered = null;
     try {
       Path from = at[0];
+      Restore.Settings settings = new Restore.Settings(db, into, replace, "reachctl admin restore ("
+          + System.getProperty("user.name") + ")");
       if (target != null) {
+        // before a recovery that may take hours: the database it goes into must be new
+        String taken = Restore.unusableInto(vertx, settings);
+        if (taken != null) {
+          throw new CliException(ExitCodes.USAGE, "--into: " + taken);
+        }
         if (!output.on()) {
           cli.err().println("bringing base backup " + manifest.getString("id") + " to " + (target.toTime() == null
               ? "its end" : target.toTime() + " with the WAL archive " + target.walArchive()) + " on a scratch server...");
@@ -98,8 +105,7 @@ public final class RestoreCommand implements Callable<Integer> {
         manifest = recovered.manifest();
         from = recovered.dir();
       }
-      report = new Restore(tools).run(vertx, from, manifest,
-          new Restore.Settings(db, into, replace, "reachctl admin restore (" + System.getProperty("user.name") + ")"));
+      report = new Restore(tools).run(vertx, from, manifest, settings);
     } catch (PointInTimeRecovery.RecoveryFailed e) {
       throw new CliException(ExitCodes.FAILED, "point-in-time recovery of base backup " + manifest.getString("id")
           + " failed (nothing was restored): " + e.getMessage(), e);

@@ -41,8 +41,9 @@ final class WalArchiveCopy {
     }
     if (start == null) {
       throw new PointInTimeRecovery.RecoveryFailed("the WAL archive " + archive + " holds no start of base backup " + backupId
-          + " (no *.backup file labelled 'reach " + backupId + "'): it is not the archive of the server backed up, or it was"
-          + " pruned past the backup", null);
+          + " (no *.backup file labelled 'reach " + backupId + "'): it is not the archive of the server backed up, it was"
+          + " pruned past the backup, or the server has not archived the backup's start yet (it does so right after the"
+          + " backup; try again in a moment)", null);
     }
     Files.createDirectories(into);
     String from = start.substring(8);

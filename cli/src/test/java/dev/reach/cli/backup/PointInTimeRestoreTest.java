@@ -104,7 +104,8 @@ class PointInTimeRestoreTest {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("wal_level", "replica");
     settings.put("archive_mode", "on");
-    settings.put("archive_command", "test ! -f '" + archive + "/%f' && cp '%p' '" + archive + "/%f'");
+    settings.put("archive_command", "test ! -f '" + archive + "/%f' && cp '%p' '" + archive + "/%f.part' && mv '"
+        + archive + "/%f.part' '" + archive + "/%f'");
     settings.put("max_connections", "200");
     source = PgServerProcess.start(tools, user, data, settings, root.resolve("source.log"));
     DbUrl admin = new DbUrl(PgServerProcess.HOST, source.port(), "postgres", "reach", null);
@@ -196,6 +197,21 @@ class PointInTimeRestoreTest {
     await().atMost(Duration.ofSeconds(60)).until(() -> Files.isRegularFile(archive.resolve(segment)));
   }
 
+  /** Waits until the server has archived the history file of backup {@code id} (it does so right after the backup). */
+  static void awaitStartArchived(String id) {
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      try (Stream<Path> s = Files.list(archive)) {
+        return s.filter(p -> p.getFileName().toString().endsWith(".backup")).anyMatch(p -> {
+          try {
+            return Files.readString(p).contains("LABEL: reach " + id + "\n");
+          } catch (IOException e) {
+            return false;
+          }
+        });
+      }
+    });
+  }
+
   static List<String> scratchLeft(Path scratch) throws IOException {
     if (!Files.isDirectory(scratch)) {
       return List.of();
@@ -242,7 +258,7 @@ class PointInTimeRestoreTest {
     assertThat(pit.getString("to_time")).isEqualTo(target.toString());
     assertThat(pit.getString("base_backup")).isEqualTo(m.getString("id"));
     assertThat(Instant.parse(pit.getString("last_replayed_commit_at"))).isBeforeOrEqualTo(target);
-    assertThat(pit.getString("stopped")).as(pit.encodePrettily()).startsWith("recovery stopping before commit");
+    assertThat(pit.getString("stopped")).as(pit.encodePrettily()).startsWith("recovery stopping before ");
     assertThat(pit.getInteger("wal_files_copied")).isPositive();
     assertThat(runNames("reach_pitr")).contains("before-backup", "after-backup-before-target").doesNotContain("after-target");
     Long keptRows = sql(database("reach_pitr"), c -> c.preparedQuery("SELECT count(*) FROM runs WHERE id = $1")
@@ -269,6 +285,7 @@ class PointInTimeRestoreTest {
     Ran backup = reachctl("admin", "backup", "--base", "--out", backups.toString(), "--db-url", dbUrl, "--json");
     assertThat(backup.code()).as(backup.err()).isZero();
     String id = backup.json().getString("id");
+    awaitStartArchived(id);
     ran("not-archived-yet");
     // no segment switch: what committed after the backup is in no archived segment
     Instant target = Instant.now();
@@ -306,6 +323,10 @@ class PointInTimeRestoreTest {
     cases.add(new String[] {m.getString("id"), "--to-time", Instant.now().toString()});
     cases.add(new String[] {dump.json().getString("id"), "--to-time", Instant.now().toString(), "--wal-archive",
         archive.toString()});
+    cases.add(new String[] {m.getString("id"), "--to-time", Instant.now().toString(), "--wal-archive", archive.toString(),
+        "--into", "Not-A-Name"});
+    cases.add(new String[] {m.getString("id"), "--to-time", Instant.now().toString(), "--wal-archive", archive.toString(),
+        "--into", "reach"});
     List<String> said = new ArrayList<>();
     for (String[] c : cases) {
       List<String> args = new ArrayList<>(List.of("admin", "restore"));
@@ -320,5 +341,7 @@ class PointInTimeRestoreTest {
     assertThat(said.get(2)).contains("--to-time").contains("in the future");
     assertThat(said.get(3)).contains("--wal-archive");
     assertThat(said.get(4)).contains("--to-time").contains("is a pg_dump");
+    assertThat(said.get(5)).contains("--into").contains("lowercase letters");
+    assertThat(said.get(6)).contains("--into").contains("exists already");
   }
 }

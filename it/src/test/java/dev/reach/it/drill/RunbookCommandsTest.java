@@ -179,6 +179,17 @@ class RunbookCommandsTest {
       assertThat(source).as(test + " restores to a point in time").contains("\"restore\"").contains("\"--to-time\"");
     }
     assertThat(lines).as("the backup-restore runbook restores to a point in time").isNotEmpty();
+    // not run here, but each is a reachctl command line that parses: its command and options exist
+    List<String> problems = new ArrayList<>();
+    for (Command c : lines) {
+      String args = c.text().substring(c.text().indexOf("reachctl ") + "reachctl ".length()).replaceAll("\\$[A-Z_]+", "x");
+      try {
+        dev.reach.cli.ReachCtl.commandLine(dev.reach.cli.Cli.process()).parseArgs(args.trim().split("\\s+"));
+      } catch (picocli.CommandLine.ParameterException e) {
+        problems.add(c + ": " + e.getMessage());
+      }
+    }
+    assertThat(problems).isEmpty();
   }
 
   @Test
