@@ -60,8 +60,10 @@ SELECT path, sha256, size
 -- name: purge_run
 -- One statement, one transaction: when $2 is still the leadership epoch (the row is locked FOR
 -- SHARE, so a new leader waits for this statement) and every job of run $1 is terminal, marks the
--- run purged, deletes its log seals and artifact rows and appends a run_purged event. Nothing
--- happens (purged = false) for a stale epoch, a run still in flight or one purged already.
+-- run purged, deletes its log seals, artifact rows and its own sealed secrets (run_secrets) and
+-- appends a run_purged event that counts them (a requeue of its dead letters is then refused
+-- rather than run without them). Nothing happens (purged = false) for a stale epoch, a run still
+-- in flight or one purged already.
 -- $1 run id, $2 epoch, $3 retention in ms (recorded in the event)
 WITH fence AS (
   SELECT epoch FROM leadership WHERE epoch = $2 FOR SHARE
@@ -76,12 +78,15 @@ WITH fence AS (
   DELETE FROM attempt_logs l USING run_jobs rj WHERE l.job_id = rj.id RETURNING l.size
 ), files AS (
   DELETE FROM artifacts a USING run_jobs rj WHERE a.job_id = rj.id RETURNING a.sha256, a.size
+), secrets AS (
+  DELETE FROM run_secrets s USING run WHERE s.run_id = run.id RETURNING s.name
 ), event AS (
   INSERT INTO events (type, run_id, payload)
   SELECT 'run_purged', run.id, jsonb_build_object(
            'epoch', $2::bigint, 'retention_ms', $3::bigint,
            'logs', (SELECT count(*) FROM logs), 'log_bytes', (SELECT coalesce(sum(size), 0) FROM logs),
-           'artifacts', (SELECT count(*) FROM files), 'artifact_bytes', (SELECT coalesce(sum(size), 0) FROM files))
+           'artifacts', (SELECT count(*) FROM files), 'artifact_bytes', (SELECT coalesce(sum(size), 0) FROM files),
+           'secrets', (SELECT count(*) FROM secrets))
     FROM run
   RETURNING seq
 )
@@ -93,6 +98,7 @@ SELECT EXISTS (SELECT 1 FROM fence) AS fenced,
        (SELECT coalesce(sum(size), 0) FROM logs) AS log_bytes,
        (SELECT count(*) FROM files) AS artifacts,
        (SELECT coalesce(sum(size), 0) FROM files) AS artifact_bytes,
+       (SELECT count(*) FROM secrets) AS secrets,
        (SELECT seq FROM event) AS event_seq;
 
 -- name: unreferenced_blobs

@@ -52,8 +52,11 @@ SELECT name FROM gone;
 
 -- name: of_run
 -- A run's environment ('default' without a run_environments row) and its own sealed secrets (none:
--- one row with a null name), for a dead-letter requeue that carries both to the new run. $1 run id
-SELECT coalesce(re.environment, 'default') AS environment, rs.name, rs.key_id, rs.nonce, rs.ciphertext
+-- one row with a null name), for a dead-letter requeue that carries both to the new run; and how
+-- many of them retention purged with the run (its run_purged event; null when not purged). $1 run id
+SELECT coalesce(re.environment, 'default') AS environment, rs.name, rs.key_id, rs.nonce, rs.ciphertext,
+       (SELECT (e.payload->>'secrets')::int FROM events e
+         WHERE e.type = 'run_purged' AND e.run_id = r.run_id ORDER BY e.seq DESC LIMIT 1) AS purged_secrets
   FROM (SELECT $1::uuid AS run_id) r
   LEFT JOIN run_environments re ON re.run_id = r.run_id
   LEFT JOIN run_secrets rs ON rs.run_id = r.run_id

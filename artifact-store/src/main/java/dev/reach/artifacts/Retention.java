@@ -88,6 +88,7 @@ final class Retention {
       List<String> shas = List.of(r.getArrayOfStrings("blobs"));
       out.put("logs", r.getLong("logs")).put("log_bytes", r.getLong("log_bytes"))
           .put("artifacts", r.getLong("artifacts")).put("artifact_bytes", r.getLong("artifact_bytes"))
+          .put("secrets", r.getLong("secrets"))
           .put("event_seq", r.getLong("event_seq"));
       // the rows are gone for good; the files follow (what fails here the next sweep collects)
       return vertx.executeBlocking(() -> deleteLogDirs(jobIds), false)

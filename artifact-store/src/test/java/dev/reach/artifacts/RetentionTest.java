@@ -64,6 +64,9 @@ class RetentionTest {
     String own = StoreFixture.sha256("only run a has these".getBytes(StandardCharsets.UTF_8));
     age(own);
     age(shared);
+    // the run's own sealed secret (ciphertext only) goes with it
+    store.sql("INSERT INTO run_secrets (run_id, name, key_id, nonce, ciphertext)"
+        + " VALUES ($1, 'S', 'k1', decode('000102030405060708090a0b', 'hex'), decode('ff', 'hex'))", runOf(a));
 
     JsonObject reply = purge(runOf(a), epoch);
 
@@ -72,6 +75,8 @@ class RetentionTest {
     assertThat(reply.getLong("artifacts")).isEqualTo(2);
     assertThat(reply.getLong("log_bytes")).isEqualTo(6);
     assertThat(reply.getLong("blobs_deleted")).isEqualTo(1);
+    assertThat(reply.getLong("secrets")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM run_secrets WHERE run_id = $1", runOf(a))).isZero();
     assertThat(count("SELECT count(*) FROM attempt_logs WHERE job_id = $1", a.jobId())).isZero();
     assertThat(count("SELECT count(*) FROM artifacts WHERE job_id = $1", a.jobId())).isZero();
     assertThat(Files.exists(store.dir.resolve("logs").resolve(a.jobId().toString()))).isFalse();
@@ -86,6 +91,7 @@ class RetentionTest {
     assertThat(event.getLong("artifacts")).isEqualTo(2);
     assertThat(event.getLong("artifact_bytes")).isEqualTo(14 + 20);
     assertThat(event.getLong("retention_ms")).isEqualTo(1_000);
+    assertThat(event.getLong("secrets")).isEqualTo(1);
 
     JsonObject again = purge(runOf(a), epoch);
     assertThat(again.getBoolean("purged")).as("purging twice changes nothing").isFalse();

@@ -107,7 +107,7 @@ public final class RetentionVerticle extends VerticleBase {
       if (reply.getBoolean("purged", false)) {
         stats.purged(reply);
         LOG.info("retention: purged run " + runId + ": " + reply.getLong("logs", 0L) + " log(s), "
-            + reply.getLong("artifacts", 0L) + " artifact(s), "
+            + reply.getLong("artifacts", 0L) + " artifact(s), " + reply.getLong("secrets", 0L) + " sealed secret(s), "
             + (reply.getLong("log_bytes", 0L) + reply.getLong("artifact_bytes", 0L)) + " bytes (event "
             + reply.getLong("event_seq") + ")");
       }

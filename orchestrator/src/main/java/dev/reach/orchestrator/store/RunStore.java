@@ -118,6 +118,12 @@ public final class RunStore {
       java.util.Map<String, String> values = new java.util.TreeMap<>();
       for (Row r : rows) {
         environment = r.getString("environment");
+        Integer purged = r.getInteger("purged_secrets");
+        if (purged != null && purged > 0) {
+          throw new ReachException(ErrorCode.SECRETS_NOT_CONFIGURED, "the run's own secrets (" + purged + ") were purged"
+              + " with its logs and artifacts by retention (REACH_RETENTION_MS): the requeue would run the job without"
+              + " them; submit the job again with its secrets", "secrets");
+        }
         if (r.getString("name") == null) {
           continue;
         }

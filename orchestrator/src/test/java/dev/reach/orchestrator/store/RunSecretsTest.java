@@ -179,6 +179,38 @@ class RunSecretsTest {
   }
 
   @Test
+  void aRequeueOfARunWhoseSecretsRetentionPurgedIsRefusedAndOneWithoutSecretsIsNot() {
+    RunStore runs = new RunStore(f.db, f.now, cipher);
+    UUID job = deadLetter(runs, "default", "{\"S\":\"" + RUN_VALUE + "\"}");
+    UUID run = UUID.fromString(f.sql("SELECT run_id::text FROM jobs WHERE id = $1", job).getString(0));
+    // what the artifact store's purge_run does to it (RetentionTest checks that it does)
+    purged(run, f.count("SELECT count(*) FROM run_secrets WHERE run_id = $1", run));
+    long runsBefore = f.count("SELECT count(*) FROM runs");
+
+    Throwable t = catchThrowable(() -> new DeadLetterStore(f.db, runs).requeue(job).await());
+    assertThat(t).isInstanceOfSatisfying(ReachException.class, e -> {
+      assertThat(e.code()).isEqualTo(ErrorCode.SECRETS_NOT_CONFIGURED);
+      assertThat(e.field()).isEqualTo("secrets");
+    });
+    assertThat(t.getMessage()).contains("purged", "(1)", "REACH_RETENTION_MS");
+    assertThat(f.count("SELECT count(*) FROM runs")).isEqualTo(runsBefore);
+    assertThat(f.sql("SELECT state::text FROM jobs WHERE id = $1", job).getString(0)).isEqualTo("QUARANTINED");
+
+    // a purged run that had no secrets of its own is requeued as before
+    UUID plain = deadLetter(runs, "default", "{}");
+    purged(UUID.fromString(f.sql("SELECT run_id::text FROM jobs WHERE id = $1", plain).getString(0)), 0);
+    assertThat(new DeadLetterStore(f.db, runs).requeue(plain).await().runId()).isNotNull();
+  }
+
+  /** The effect of retention's purge on {@code run}'s secrets: deleted, and counted in its run_purged event. */
+  private void purged(UUID run, long secrets) {
+    f.sql("DELETE FROM run_secrets WHERE run_id = $1", run);
+    f.sql("UPDATE runs SET purged_at = now() WHERE id = $1", run);
+    f.sql("INSERT INTO events (type, run_id, payload) VALUES ('run_purged', $1, jsonb_build_object('secrets', $2::int))",
+        run, (int) secrets);
+  }
+
+  @Test
   void aCiphertextMovedToAnotherRunDoesNotDecrypt() {
     RunStore runs = new RunStore(f.db, f.now, cipher);
     UUID first = runs.submit(spec("default", "{\"S\":\"" + RUN_VALUE + "\"}"), null).await().id();
