@@ -1,6 +1,7 @@
 package dev.reach.cli.backup;
 
 import dev.reach.shared.config.DbUrl;
+import dev.reach.shared.db.SqlFile;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,6 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Backups {
   public static final String DUMP = "reach.dump";
   public static final String MANIFEST = "manifest.json";
+  private static final SqlFile SQL = SqlFile.load("sql/backups.sql");
   public static final Duration DUMP_TIMEOUT = Duration.ofHours(2);
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -74,21 +76,13 @@ public final class Backups {
       Files.createDirectories(into);
       conn = PgConnection.connect(vertx, PgTools.options(url)).await();
       conn.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").execute().await();
-      Row r = conn.query("SELECT pg_export_snapshot() AS snapshot,"
-          + " (SELECT coalesce(max(seq), 0) FROM events) AS last_event_seq,"
-          + " (SELECT count(*) FROM events) AS events,"
-          + " (SELECT pos FROM event_seals ORDER BY pos DESC LIMIT 1) AS head_pos,"
-          + " (SELECT seq FROM event_seals ORDER BY pos DESC LIMIT 1) AS head_seq,"
-          + " (SELECT hash FROM event_seals ORDER BY pos DESC LIMIT 1) AS head_hash,"
-          + " reach_generation() AS generation, now() AS snapshot_at,"
-          + " current_setting('server_version') AS server_version").execute().await().iterator().next();
-      m.put("snapshot_at", r.getOffsetDateTime("snapshot_at").toInstant().toString())
-          .put("last_event_seq", r.getLong("last_event_seq")).put("events", r.getLong("events"))
-          .put("chain_head", r.getLong("head_pos") == null ? null : new JsonObject().put("pos", r.getLong("head_pos"))
-              .put("seq", r.getLong("head_seq")).put("hash", r.getString("head_hash")))
-          .put("db_generation", r.getLong("generation")).put("server_version", r.getString("server_version"));
+      // the transaction's snapshot is taken by its first statement; the one exported is the same
+      Row r = position(conn);
+      String snapshot = conn.query("SELECT pg_export_snapshot()").execute().await().iterator().next().getString(0);
+      m.put("snapshot_at", r.getOffsetDateTime("at").toInstant().toString());
+      putPosition(m, r);
       List<String> args = new ArrayList<>(PgTools.connection(url));
-      args.addAll(List.of("-d", url.database(), "-Fc", "--no-owner", "--snapshot=" + r.getString("snapshot"),
+      args.addAll(List.of("-d", url.database(), "-Fc", "--no-owner", "--snapshot=" + snapshot,
           "-f", into.resolve(DUMP).toString()));
       PgTools.Result dump = tools.run("pg_dump", args, url, DUMP_TIMEOUT);
       conn.query("COMMIT").execute().await();
@@ -118,6 +112,20 @@ public final class Backups {
         conn.close();
       }
     }
+  }
+
+  /** The database's position (sql/backups.sql, {@code position}) as {@code conn} sees it. */
+  static Row position(PgConnection conn) {
+    return conn.query(SQL.get("position").text()).execute().await().iterator().next();
+  }
+
+  /** Puts a {@link #position} row into manifest {@code m}: last event seq, events, chain head, generation, server. */
+  static void putPosition(JsonObject m, Row r) {
+    m.put("last_event_seq", r.getLong("last_event_seq")).put("events", r.getLong("events"))
+        .put("chain_head", r.getLong("head_pos") == null ? null : new JsonObject().put("pos", r.getLong("head_pos"))
+            .put("seq", r.getLong("head_seq")).put("hash", r.getString("head_hash")))
+        .put("db_generation", r.getLong("generation")).put("server_version", r.getString("server_version"))
+        .put("server_major", r.getInteger("server_major"));
   }
 
   static void writeManifest(Path into, JsonObject m) throws IOException {

@@ -4,7 +4,6 @@ import dev.reach.shared.config.DbUrl;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnection;
-import io.vertx.sqlclient.Row;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,18 +47,8 @@ public final class BaseBackups {
       Files.createDirectories(dir);
       conn = PgConnection.connect(vertx, PgTools.options(url)).await();
       // read before the backup starts: the backup holds at least these events (and whatever commits while it runs)
-      Row r = conn.query("SELECT (SELECT coalesce(max(seq), 0) FROM events) AS last_event_seq,"
-          + " (SELECT pos FROM event_seals ORDER BY pos DESC LIMIT 1) AS head_pos,"
-          + " (SELECT seq FROM event_seals ORDER BY pos DESC LIMIT 1) AS head_seq,"
-          + " (SELECT hash FROM event_seals ORDER BY pos DESC LIMIT 1) AS head_hash,"
-          + " reach_generation() AS generation, current_setting('server_version') AS server_version,"
-          + " current_setting('server_version_num')::int / 10000 AS major").execute().await().iterator().next();
-      m.put("last_event_seq", r.getLong("last_event_seq"))
-          .put("last_event_seq_is", "at least: read as the backup started")
-          .put("chain_head", r.getLong("head_pos") == null ? null : new JsonObject().put("pos", r.getLong("head_pos"))
-              .put("seq", r.getLong("head_seq")).put("hash", r.getString("head_hash")))
-          .put("db_generation", r.getLong("generation")).put("server_version", r.getString("server_version"))
-          .put("server_major", r.getInteger("major"));
+      Backups.putPosition(m, Backups.position(conn));
+      m.put("last_event_seq_is", "at least: read as the backup started");
       conn.close().await();
       conn = null;
       List<String> args = new ArrayList<>(PgTools.connection(url));

@@ -49,6 +49,7 @@ public final class PointInTimeRecovery {
   private static final int MAX_SOCKET_PATH = 107;
   private static final Pattern STOPPED = Pattern.compile("recovery stopping (before|after) ");
   private static final Duration POLL = Duration.ofMillis(200);
+  private static final String DUMPS = "dump";
 
   /** A recovery that failed; the message says at which step and why. */
   public static final class RecoveryFailed extends RuntimeException {
@@ -59,9 +60,14 @@ public final class PointInTimeRecovery {
 
   /**
    * The logical backup of the recovered server ({@code manifest} for {@link Restore#run}, its
-   * {@code point_in_time} says how it was made) in {@code dir}, removed by {@link #close()}.
+   * {@code point_in_time} says how it was made) in {@link #dir()}, removed with the scratch directory by
+   * {@link #close()}.
    */
-  public record Recovered(Path dir, JsonObject manifest, Path scratch) implements AutoCloseable {
+  public record Recovered(JsonObject manifest, Path scratch) implements AutoCloseable {
+    public Path dir() {
+      return scratch.resolve(DUMPS);
+    }
+
     @Override
     public void close() {
       deleteTree(scratch);
@@ -114,11 +120,12 @@ public final class PointInTimeRecovery {
       deleteTree(scratch);
     }, "reach-pitr-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
+    boolean handedOver = false;
     try {
       Path data = scratch.resolve("data");
       unpack(t, data);
       Path wal = scratch.resolve("wal-archive");
-      int segments = t.toTime() == null ? 0 : WalArchiveCopy.copy(t.walArchive(), t.manifest().getString("id"), wal);
+      int segments = t.toTime() == null ? 0 : WalArchiveCopy.copy(t.walArchive(), id, wal);
       Map<String, String> settings = settings(t, scratch, wal);
       Files.createDirectories(socketDir);
       user.own(scratch);
@@ -126,7 +133,7 @@ public final class PointInTimeRecovery {
       Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwx------"));
       JsonObject pit = new JsonObject().put("base_backup", id).put("base_backup_restorable_from",
           t.manifest().getString("restorable_from"));
-      Path dumps = scratch.resolve("dump");
+      Path dumps = scratch.resolve(DUMPS);
       Files.createDirectories(dumps);
       JsonObject dump;
       long replay;
@@ -155,17 +162,16 @@ public final class PointInTimeRecovery {
           .put("file", dump.getString("id") + "/" + Backups.DUMP);
       deleteTree(data);
       deleteTree(wal);
-      return new Recovered(dumps, manifest, scratch);
+      handedOver = true;
+      return new Recovered(manifest, scratch);
     } catch (Backups.BackupFailed e) {
-      deleteTree(scratch);
       throw new RecoveryFailed("the recovered server could not be dumped: " + e.getMessage(), e);
     } catch (IOException | UncheckedIOException e) {
-      deleteTree(scratch);
       throw new RecoveryFailed(e.getMessage(), e);
-    } catch (RuntimeException e) {
-      deleteTree(scratch);
-      throw e;
     } finally {
+      if (!handedOver) {
+        deleteTree(scratch);
+      }
       try {
         Runtime.getRuntime().removeShutdownHook(cleanup);
       } catch (IllegalStateException shuttingDown) {

@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.reach.cli.LocalCluster;
 import dev.reach.cli.ReachCtl;
 import dev.reach.shared.config.DbUrl;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Row;
 import java.io.ByteArrayOutputStream;
@@ -110,18 +108,7 @@ class BackupRestoreTest {
 
   static <T> T onDatabase(String database, java.util.function.Function<PgConnection, T> f) {
     DbUrl u = DbUrl.parse(dbUrl());
-    Vertx vertx = Vertx.vertx();
-    try {
-      PgConnection c = PgConnection.connect(vertx, new PgConnectOptions().setHost(u.host()).setPort(u.port())
-          .setDatabase(database).setUser(u.user()).setPassword(u.password())).await();
-      try {
-        return f.apply(c);
-      } finally {
-        c.close().await();
-      }
-    } finally {
-      vertx.close().await();
-    }
+    return OnDatabase.query(new DbUrl(u.host(), u.port(), database, u.user(), u.password()), f);
   }
 
   @Test

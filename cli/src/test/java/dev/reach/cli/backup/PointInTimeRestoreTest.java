@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.reach.cli.LocalCluster;
 import dev.reach.cli.ReachCtl;
 import dev.reach.shared.config.DbUrl;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Tuple;
 import java.io.ByteArrayOutputStream;
@@ -146,18 +144,7 @@ class PointInTimeRestoreTest {
   }
 
   static <T> T sql(DbUrl u, Function<PgConnection, T> f) {
-    Vertx vertx = Vertx.vertx();
-    try {
-      PgConnection c = PgConnection.connect(vertx, new PgConnectOptions().setHost(u.host()).setPort(u.port())
-          .setDatabase(u.database()).setUser(u.user()).setPassword("unused")).await();
-      try {
-        return f.apply(c);
-      } finally {
-        c.close().await();
-      }
-    } finally {
-      vertx.close().await();
-    }
+    return OnDatabase.query(u, f);
   }
 
   static DbUrl database(String name) {

@@ -51,8 +51,7 @@ public final class LeaseSecrets {
         Opened o = byRun.computeIfAbsent(runId, k -> new Opened());
         String scopeKind = r.getString("scope");
         SecretScope scope = "run".equals(scopeKind) ? SecretScope.run(runId) : SecretScope.environment(r.getString("owner"));
-        SealedSecret sealed = new SealedSecret(r.getString("name"), r.getString("key_id"),
-            r.getBuffer("nonce").getBytes(), r.getBuffer("ciphertext").getBytes());
+        SealedSecret sealed = SealedSecret.fromRow(r);
         try {
           o.values.put(sealed.name(), cipher.open(scope, sealed));
           o.unavailable.remove(sealed.name());

@@ -20,6 +20,8 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** Runs in Postgres: submission (idempotent by key), reads in the API shape, cancellation. */
@@ -115,7 +117,7 @@ public final class RunStore {
   public Future<RunSpec> carriedOver(UUID runId, String name, List<JobSpec> jobs) {
     return db.query(SECRETS_SQL.get("of_run"), Tuple.of(runId)).map(rows -> {
       String environment = RunSpec.DEFAULT_ENVIRONMENT;
-      java.util.Map<String, String> values = new java.util.TreeMap<>();
+      Map<String, String> values = new TreeMap<>();
       for (Row r : rows) {
         environment = r.getString("environment");
         Integer purged = r.getInteger("purged_secrets");
@@ -127,8 +129,7 @@ public final class RunStore {
         if (r.getString("name") == null) {
           continue;
         }
-        SealedSecret sealed = new SealedSecret(r.getString("name"), r.getString("key_id"),
-            r.getBuffer("nonce").getBytes(), r.getBuffer("ciphertext").getBytes());
+        SealedSecret sealed = SealedSecret.fromRow(r);
         try {
           values.put(sealed.name(), cipher.open(SecretScope.run(runId), sealed));
         } catch (SecretUnavailableException e) {
