@@ -155,6 +155,18 @@ class DbPoolContractTest {
   }
 
   @Test
+  void roundTripsCountTheStatementsAndNotTheHealthPings() throws Exception {
+    Db db = db(PostgresFixture.config(Map.of()));
+    long before = db.roundTrips();
+    result(db.ping());
+    result(db.ping());
+    assertThat(db.roundTrips()).as("health pings (every node directory publish) are not the service's work")
+        .isEqualTo(before);
+    result(db.query(PROBE.get("statement_timeout"), Tuple.tuple()));
+    assertThat(db.roundTrips()).isEqualTo(before + 1);
+  }
+
+  @Test
   void idleConnectionsCloseAfterTheIdleTimeout() throws Exception {
     ReachConfig cfg = PostgresFixture.config(Map.of("REACH_DB_POOL_SIZE", "2", "REACH_DB_IDLE_TIMEOUT_MS", "200"));
     Db db = db(cfg);
