@@ -32,7 +32,9 @@ class DatabaseOutageTest {
     store = StoreFixture.start(Map.of(
         "REACH_DB_STATEMENT_TIMEOUT_MS", "500",
         "REACH_DB_BREAKER_FAILURES", "1",
-        "REACH_DB_BREAKER_RESET_MS", "300"));
+        // open long enough that the two requests after the one that opens it both find it open on a slow
+        // machine too (half-open, a write would wait on the lock again and answer DB_UNAVAILABLE)
+        "REACH_DB_BREAKER_RESET_MS", "3000"));
   }
 
   @AfterEach
