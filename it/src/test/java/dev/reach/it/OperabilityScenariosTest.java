@@ -236,13 +236,29 @@ class OperabilityScenariosTest {
   @Test
   void frequentMonitorScrapes() throws Exception {
     start(Map.of("REACH_TEST_MODE", "false"));
-    JsonObject first = reach.api.get("/health").json();
-    JsonObject second = reach.api.get("/health").json();
-    assertThat(second.getJsonObject("cache").getBoolean("cached")).isTrue();
-    assertThat(second.getJsonObject("cache").getLong("ttl_ms")).isEqualTo(5_000);
-    assertThat(second.getString("generated_at")).isEqualTo(first.getString("generated_at"));
-    JsonObject deep = reach.api.get("/health/deep").json();
-    assertThat(reach.api.get("/health/deep").json().getString("generated_at")).isEqualTo(deep.getString("generated_at"));
+    JsonObject[] health = twoScrapesOneReport("/health");
+    assertThat(health[1].getJsonObject("cache").getBoolean("cached")).isTrue();
+    assertThat(health[1].getJsonObject("cache").getLong("ttl_ms")).isEqualTo(5_000);
+    assertThat(health[1].getString("generated_at")).isEqualTo(health[0].getString("generated_at"));
+    JsonObject[] deep = twoScrapesOneReport("/health/deep");
+    assertThat(deep[1].getString("generated_at")).isEqualTo(deep[0].getString("generated_at"));
+  }
+
+  /**
+   * Two scrapes of {@code path} in a row, the pair tried again (at most 5 times) while the second is
+   * a new report: the first may have been served from a report the node directory's periodic
+   * publish made up to 5 s earlier, which can expire between the two, and a lifecycle change
+   * invalidates it. A cache that never serves the second scrape fails all five.
+   */
+  private JsonObject[] twoScrapesOneReport(String path) throws Exception {
+    JsonObject[] pair = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      pair = new JsonObject[] {reach.api.get(path).json(), reach.api.get(path).json()};
+      if (pair[1].getString("generated_at").equals(pair[0].getString("generated_at"))) {
+        return pair;
+      }
+    }
+    return pair;
   }
 
   @Test
