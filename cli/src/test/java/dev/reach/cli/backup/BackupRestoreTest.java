@@ -4,19 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.reach.cli.LocalCluster;
-import dev.reach.cli.ReachCtl;
 import dev.reach.shared.config.DbUrl;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Row;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,8 +34,6 @@ class BackupRestoreTest {
   static final String TOKEN = "backup-test-admin-token-0123";
   @TempDir static Path tmp;
   static LocalCluster cluster;
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-      .version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
   static void start() {
@@ -58,12 +48,6 @@ class BackupRestoreTest {
     }
   }
 
-  record Ran(int code, String out, String err) {
-    JsonObject json() {
-      return new JsonObject(out);
-    }
-  }
-
   static Ran reachctl(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--api", cluster.apiUrl(), "--token", TOKEN));
@@ -71,26 +55,15 @@ class BackupRestoreTest {
   }
 
   static Ran reachctlNoApi(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = ReachCtl.execute(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Ran(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return Ran.reachctl(args, Map.of());
   }
 
   static JsonObject http(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(cluster.apiUrl() + path)).timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json");
-    b = body == null ? b.GET() : b.method(method, HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(path + ": " + r.body()).isBetween(200, 299);
-    return new JsonObject(r.body());
+    return AdminHttp.json(cluster.apiUrl(), TOKEN, method, path, body);
   }
 
   static List<JsonObject> events(String type) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.apiUrl() + "/admin/api/events"))
-        .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
-    return r.body().lines().map(JsonObject::new).filter(l -> type.equals(l.getString("type"))).toList();
+    return AdminHttp.text(cluster.apiUrl(), TOKEN, "/admin/api/events").lines().map(JsonObject::new).filter(l -> type.equals(l.getString("type"))).toList();
   }
 
   static String dbUrl() {

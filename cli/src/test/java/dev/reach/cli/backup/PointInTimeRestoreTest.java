@@ -4,20 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.reach.cli.LocalCluster;
-import dev.reach.cli.ReachCtl;
 import dev.reach.shared.config.DbUrl;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Tuple;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -49,8 +41,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class PointInTimeRestoreTest {
   static final String TOKEN = "pitr-test-admin-token-0123456";
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-      .version(HttpClient.Version.HTTP_1_1).build();
   static Path root;
   static Path archive;
   static Path backups;
@@ -129,18 +119,8 @@ class PointInTimeRestoreTest {
     }
   }
 
-  record Ran(int code, String out, String err) {
-    JsonObject json() {
-      return new JsonObject(out);
-    }
-  }
-
   static Ran reachctl(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = ReachCtl.execute(args, Map.of("REACH_PG_BIN", bin, "REACH_API", cluster.apiUrl(), "REACH_TOKEN", TOKEN),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Ran(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return Ran.reachctl(args, Map.of("REACH_PG_BIN", bin, "REACH_API", cluster.apiUrl(), "REACH_TOKEN", TOKEN));
   }
 
   static <T> T sql(DbUrl u, Function<PgConnection, T> f) {
@@ -152,12 +132,7 @@ class PointInTimeRestoreTest {
   }
 
   static JsonObject http(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(cluster.apiUrl() + path)).timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json");
-    b = body == null ? b.GET() : b.method(method, HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(path + ": " + r.body()).isBetween(200, 299);
-    return new JsonObject(r.body());
+    return AdminHttp.json(cluster.apiUrl(), TOKEN, method, path, body);
   }
 
   /** Submits a one-job run and waits until it succeeded. */
